@@ -1,0 +1,127 @@
+"""The one numba jit factory of interpstat: cache policy, read-only fallback, thread count."""
+
+import os
+import threading
+import warnings
+from contextlib import contextmanager
+
+import numba
+
+__all__ = ["cache_enabled", "jit", "num_threads"]
+
+#: Options every interpstat kernel is compiled with.  ``error_model="numpy"``
+#: gives numpy semantics (inf/nan) for division by zero instead of raising, and
+#: lets numba vectorise divisions.  There is deliberately no blanket fastmath:
+#: it breaks NaN/inf semantics (see STYLE.md).
+_BASE_OPTIONS = {"nogil": True, "error_model": "numpy"}
+
+_lock = threading.Lock()
+#: Qualified names of kernels that could not be cached (no writable locator).
+uncached_kernels: list[str] = []
+
+
+def cache_enabled():
+    """Whether kernels are compiled with ``cache=True``.
+
+    Caching is on unless the environment variable ``INTERPSTAT_NUMBA_CACHE`` is
+    set to ``0``, ``false``, ``no`` or ``off`` (read when a kernel is compiled,
+    i.e. at import of the kernel module).
+
+    Returns
+    -------
+    bool
+    """
+    value = os.environ.get("INTERPSTAT_NUMBA_CACHE", "1").strip().lower()
+    return value not in {"0", "false", "no", "off"}
+
+
+def jit(func=None, *, parallel=False, **options):
+    """Compile ``func`` with numba under interpstat's policy.
+
+    Use at module level only (``@jit`` or ``@jit(parallel=True)``), never inside
+    a function.  Signatures are lazy: each new argument type (float32/float64,
+    C or non-contiguous, read-only) compiles on first use and is cached.
+
+    When caching is requested but no cache directory is writable -- the
+    package lives in a read-only location and neither ``NUMBA_CACHE_DIR`` nor
+    the user cache directory can be written -- numba raises ``RuntimeError`` at
+    decoration time.  The kernel is then compiled without a cache, so the
+    package still imports and runs (it only pays the compile time again in each
+    process).
+
+    Parameters
+    ----------
+    func : callable, optional
+        The Python function to compile.
+    parallel : bool, default=False
+        Passed to numba; enables ``numba.prange`` loops.
+    **options
+        Further numba options; they override the base policy.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher or callable
+        The compiled dispatcher, or a decorator when ``func`` is None.
+    """
+    if func is None:
+        return lambda f: jit(f, parallel=parallel, **options)
+    opts = {**_BASE_OPTIONS, "parallel": parallel, **options}
+    if not cache_enabled():
+        return numba.njit(**{**opts, "cache": False})(func)
+    try:
+        return numba.njit(**{**opts, "cache": True})(func)
+    except RuntimeError as exc:  # "cannot cache function ...: no locator available"
+        if "cannot cache" not in str(exc):
+            raise
+        with _lock:
+            uncached_kernels.append(func.__qualname__)
+        return numba.njit(**{**opts, "cache": False})(func)
+
+
+def _max_threads():
+    return int(numba.config.NUMBA_NUM_THREADS)
+
+
+@contextmanager
+def num_threads(n):
+    """Set numba's thread count for the calling thread, restoring it afterwards.
+
+    Parameters
+    ----------
+    n : int or None
+        Number of threads for numba parallel kernels.  ``None`` leaves the
+        count unchanged; values above numba's maximum
+        (``NUMBA_NUM_THREADS``) are clipped to it, values below 1 raise.
+
+    Yields
+    ------
+    int
+        The thread count in force inside the block.
+
+    Examples
+    --------
+    >>> from interpstat._jit import num_threads
+    >>> with num_threads(1) as k:
+    ...     k
+    1
+    """
+    old = numba.get_num_threads()
+    if n is None:
+        yield old
+        return
+    n = int(n)
+    if n < 1:
+        raise ValueError(f"num_threads needs a positive thread count, got {n}.")
+    if n > _max_threads():
+        warnings.warn(
+            f"Requested {n} numba threads but NUMBA_NUM_THREADS={_max_threads()}; using "
+            f"{_max_threads()}.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        n = _max_threads()
+    numba.set_num_threads(n)
+    try:
+        yield n
+    finally:
+        numba.set_num_threads(old)
