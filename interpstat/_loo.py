@@ -83,8 +83,13 @@ def loo_gcv_svd(X, Y, ridges, *, fit_intercept, rcond=None):
     c = 1.0 / n if fit_intercept else 0.0
     g = np.clip((1.0 - c) - _row_sq(U, np.ones(r)), 0.0, None)
     m0 = n - int(fit_intercept) - r  # dimension of the residual space
-    # g_i below this is "point i is interpolated" (its exact value would be 0)
+    # g_i below this is "point i is interpolated": its exact value is 0, and so
+    # is row i of P - UU^T (a PSD matrix), hence resid0_i; zero both so that
+    # rounding noise does not swamp the O(alpha) terms of small ridges.
     g_tol = 100.0 * _EPS * max(n, p)
+    interp = g <= g_tol
+    g[interp] = 0.0
+    resid0[interp] = 0.0
     ridges = np.atleast_1d(np.asarray(ridges, dtype=np.float64))
     loo = np.empty((ridges.size, n, Y.shape[1]))
     gcv = np.empty((ridges.size, Y.shape[1]))
@@ -99,7 +104,6 @@ def loo_gcv_svd(X, Y, ridges, *, fit_intercept, rcond=None):
             loo[j] = num / den[:, None]
             gcv[j] = np.mean(num**2, axis=0) / (np.mean(den) ** 2)
         elif m0 > 0:
-            interp = g <= g_tol
             with np.errstate(divide="ignore", invalid="ignore"):
                 e = resid0 / g[:, None]
                 if np.any(interp):

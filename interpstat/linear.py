@@ -23,6 +23,13 @@ _EPS = np.finfo(np.float64).eps
 #: semi-normal equations are as accurate as QR (Bjorck, Numerical Methods for
 #: Least Squares Problems, 1996, sec. 2.9).
 _MIN_RCOND_GRAM = 1e-11
+#: Above this reciprocal condition estimate the plain Cholesky solution is
+#: already within a small factor of the SVD's accuracy: its error is about
+#: cond(G) eps, the SVD's about sqrt(cond(G)) eps, and pocon's 1-norm estimate
+#: bounds cond_2(G) to within its usual factor of a few, so the ratio stays
+#: below sqrt(3 * 300) = 30.  Refinement is skipped there (it costs two passes
+#: over X, about 10% of a fit).
+_SKIP_REFINE_RCOND = 1.0 / 300.0
 _MAX_REFINE = 6
 
 
@@ -70,7 +77,8 @@ def _factor(G, ridge, null_vec=None):
     anorm = np.abs(G).sum(axis=0).max()
     if not np.isfinite(anorm) or anorm == 0.0:
         raise _IllConditionedError("the Gram matrix is zero or not finite")
-    L, info = lapack.dpotrf(G, lower=1, clean=0, overwrite_a=1)
+    # G is symmetric, so G.T is the same matrix in Fortran order: no f2py copy
+    L, info = lapack.dpotrf(G.T, lower=1, clean=0, overwrite_a=1)
     if info != 0:
         raise _IllConditionedError("the Gram matrix is not numerically positive definite")
     rcond, info = lapack.dpocon(L, anorm, uplo="L")
@@ -79,7 +87,7 @@ def _factor(G, ridge, null_vec=None):
     return L, rcond
 
 
-def _solve_factored(X, Y, ridge, L, rcond_gram, dual, XtY=None):
+def _solve_factored(X, Y, ridge, L, rcond_gram, dual, XtY=None, need_resid=False):
     """Solve the (ridge) least-squares problem from a Cholesky factor, with refinement.
 
     ``dual=True`` factors ``X X^T + ridge I`` (``p > n``): ``coef = X^T a``.
@@ -103,12 +111,14 @@ def _solve_factored(X, Y, ridge, L, rcond_gram, dual, XtY=None):
     dual : bool
     XtY : ndarray of shape (p, k), optional
         Precomputed ``X^T Y`` (primal only).
+    need_resid : bool, default=False
+        Also return the residual.
 
     Returns
     -------
     coef : ndarray of shape (p, k)
-    resid : ndarray of shape (n, k)
-        ``Y - X coef`` at the returned ``coef``.
+    resid : ndarray of shape (n, k) or None
+        ``Y - X coef`` at the returned ``coef``, when ``need_resid``.
     """
 
     def solve(B):
@@ -122,7 +132,8 @@ def _solve_factored(X, Y, ridge, L, rcond_gram, dual, XtY=None):
     # stop once corrections fall below the attainable accuracy ~ cond(X) eps
     stop = _EPS * max(16.0, np.sqrt(1.0 / rcond_gram))
     prev = np.inf
-    for _ in range(_MAX_REFINE):
+    dn, cn = 0.0, 1.0
+    for _ in range(0 if rcond_gram >= _SKIP_REFINE_RCOND else _MAX_REFINE):
         resid = Y - X @ coef
         if dual:
             R = resid - ridge * A if ridge else resid
@@ -141,7 +152,7 @@ def _solve_factored(X, Y, ridge, L, rcond_gram, dual, XtY=None):
         prev = dn
     if not dn <= np.sqrt(_EPS) * cn:
         raise _IllConditionedError("iterative refinement did not converge")
-    return coef, Y - X @ coef
+    return coef, (Y - X @ coef if need_resid else None)
 
 
 def _solve_cholesky(X, Y, ridge, rcond, null_vec=None):
@@ -671,7 +682,7 @@ def minnorm_path(
                 rc, _ = lapack.dpocon(Lp, absG[:p, :p].sum(axis=0).max(), uplo="L")
                 if not rc >= _MIN_RCOND_GRAM or (ridge == 0 and np.sqrt(rc) < 10 * rcond_):
                     raise _IllConditionedError("ill-conditioned prefix")
-                coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, False, XtY[:p])
+                coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, False, XtY[:p], True)
                 solver = "cholesky"
             except _IllConditionedError:
                 coef, resid, solver = _path_point_direct(Xq, Yc, ridge, rcond_)
@@ -689,7 +700,7 @@ def minnorm_path(
             Lp, rc = _factor(K.copy(order="F"), ridge, null_vec)
             if ridge == 0 and np.sqrt(rc) < 10 * rcond_:
                 raise _IllConditionedError("near the rcond cut-off")
-            coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, True)
+            coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, True, need_resid=True)
             solver = "cholesky"
         except _IllConditionedError:
             coef, resid, solver = _path_point_direct(Xq, Yc, ridge, rcond_)

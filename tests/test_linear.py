@@ -1,0 +1,436 @@
+"""Tests of MinNormRegressor, its LOO/GCV, and minnorm_path."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.linalg
+from sklearn.base import clone
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from interpstat import MinNormRegressor, minnorm_path
+from tests.naive import (
+    design_with_condition,
+    gcv_hat,
+    loo_bruteforce,
+    minnorm_exact,
+)
+
+EPS = np.finfo(np.float64).eps
+SOLVERS = ["auto", "cholesky", "qr", "svd"]
+
+
+def _relerr(a, b):
+    return np.linalg.norm(np.asarray(a) - b) / np.linalg.norm(b)
+
+
+# ---------------------------------------------------------------------------
+# scikit-learn's common checks
+# ---------------------------------------------------------------------------
+
+
+@parametrize_with_checks(
+    [
+        MinNormRegressor(),
+        MinNormRegressor(ridge=1.0, solver="cholesky"),
+        MinNormRegressor(solver="qr", fit_intercept=False),
+        MinNormRegressor(ridge=0.5, solver="svd"),
+    ]
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# ---------------------------------------------------------------------------
+# Accuracy: the true minimum-norm solution, as accurate as conditioning allows
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [10, 29, 30, 31, 60])
+@pytest.mark.parametrize("cond", [1e2, 1e4, 1e6, 1e8, 1e10])
+def test_auto_within_100x_of_svd_error(p, cond):
+    # truth: extended-precision normal equations of the stored float64 data
+    rng = np.random.default_rng(int(np.log10(cond)) * 100 + p)
+    n = 30
+    X = design_with_condition(n, p, cond, rng)
+    y = rng.standard_normal(n)
+    truth = minnorm_exact(X, y)
+    errs = {}
+    for solver in SOLVERS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+            reg = MinNormRegressor(fit_intercept=False, solver=solver).fit(X, y)
+        errs[solver] = _relerr(reg.coef_, truth)
+    floor = max(errs["svd"], EPS)
+    assert errs["auto"] <= 100 * floor, errs
+    assert errs["cholesky"] <= 100 * floor, errs  # falls back, never silently wrong
+    assert errs["qr"] <= 100 * floor, errs
+
+
+@pytest.mark.parametrize("p", [20, 49, 50, 51, 100])
+def test_gaussian_design_near_threshold_accurate(p):
+    rng = np.random.default_rng(p)
+    n = 50
+    X = rng.standard_normal((n, p))
+    y = rng.standard_normal(n)
+    truth = minnorm_exact(X, y)
+    svd = MinNormRegressor(fit_intercept=False, solver="svd").fit(X, y)
+    auto = MinNormRegressor(fit_intercept=False).fit(X, y)
+    assert auto.solver_ == "cholesky"  # a Gaussian design is never that ill-conditioned
+    assert _relerr(auto.coef_, truth) <= 100 * max(_relerr(svd.coef_, truth), EPS)
+
+
+@pytest.mark.parametrize(("n", "p"), [(40, 10), (40, 40), (40, 120)])
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_equals_gelsd_full_rank(n, p, solver):
+    rng = np.random.default_rng(n + p)
+    X = rng.standard_normal((n, p))
+    Y = rng.standard_normal((n, 3))
+    ref = scipy.linalg.lstsq(X, Y, lapack_driver="gelsd")[0]
+    reg = MinNormRegressor(fit_intercept=False, solver=solver).fit(X, Y)
+    np.testing.assert_allclose(reg.coef_, ref.T, rtol=1e-9, atol=1e-12)
+    assert reg.rank_ == min(n, p)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("shape", [(30, 12), (12, 30)])
+def test_rank_deficient_and_duplicated_columns(solver, shape):
+    rng = np.random.default_rng(7)
+    n, p = shape
+    B = rng.standard_normal((n, 5))
+    X = np.hstack([B @ rng.standard_normal((5, p - 2)), B[:, :1], B[:, :1]])  # rank 5, dups
+    y = rng.standard_normal(n)
+    rcond = 1e-10
+    ref = scipy.linalg.lstsq(X, y, cond=rcond, lapack_driver="gelsd")[0]
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        reg = MinNormRegressor(fit_intercept=False, solver=solver, rcond=rcond).fit(X, y)
+    np.testing.assert_allclose(reg.coef_, ref, rtol=1e-8, atol=1e-10)
+    assert reg.rank_ == 5
+    if solver == "cholesky":
+        assert reg.solver_ == "svd"
+        assert any(issubclass(w.category, scipy.linalg.LinAlgWarning) for w in rec)
+    if solver == "auto":
+        assert reg.solver_ == "svd"
+        assert not rec
+
+
+def test_rcond_cut_off_is_relative():
+    rng = np.random.default_rng(3)
+    X = design_with_condition(20, 40, 1e4, rng)
+    y = rng.standard_normal(20)
+    a = MinNormRegressor(fit_intercept=False, rcond=1e-3).fit(X, y)
+    b = MinNormRegressor(fit_intercept=False, rcond=1e-3).fit(1e6 * X, 1e6 * y)
+    assert a.rank_ == b.rank_ == np.sum(np.geomspace(1, 1e-4, 20) > 1e-3)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-9)
+    assert a.solver_ == "svd"  # the cut-off bites, so auto hands over to the SVD
+
+
+def test_interpolates_and_minimal_norm_over_feasible_set():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((15, 40))
+    y = rng.standard_normal(15)
+    reg = MinNormRegressor(fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(X @ reg.coef_, y, atol=1e-12)
+    null = scipy.linalg.null_space(X)
+    other = reg.coef_ + null @ rng.standard_normal(null.shape[1])
+    np.testing.assert_allclose(X @ other, y, atol=1e-12)
+    assert np.linalg.norm(reg.coef_) < np.linalg.norm(other)
+    np.testing.assert_allclose(null.T @ reg.coef_, 0, atol=1e-12)  # in the row space
+
+
+# ---------------------------------------------------------------------------
+# Agreement with scikit-learn's Ridge and LinearRegression
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("ridge", [1e-3, 0.1, 10.0, 1e4])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("shape", [(50, 20), (20, 50)])
+def test_ridge_equals_sklearn_ridge(solver, ridge, fit_intercept, shape):
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal(shape) + 3.0
+    Y = rng.standard_normal((shape[0], 2))
+    ours = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept, solver=solver).fit(X, Y)
+    ref = Ridge(alpha=ridge, fit_intercept=fit_intercept, solver="svd").fit(X, Y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-8, atol=1e-11)
+
+
+@pytest.mark.parametrize("shape", [(50, 20), (20, 50), (30, 30)])
+def test_ridgeless_with_intercept_equals_linear_regression(shape):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal(shape) * np.linspace(1, 3, shape[1]) + 2.0
+    y = rng.standard_normal(shape[0])
+    ours = MinNormRegressor().fit(X, y)
+    ref = LinearRegression().fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-7, atol=1e-10)
+    # the documented convention
+    np.testing.assert_allclose(ours.intercept_, y.mean() - X.mean(axis=0) @ ours.coef_)
+
+
+def test_intercept_dual_uses_cholesky():
+    # p > n with an intercept: the centred Gram matrix is singular along the
+    # ones vector, which the solver handles without leaving the fast path
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((30, 90)) + 5.0
+    y = rng.standard_normal(30)
+    reg = MinNormRegressor().fit(X, y)
+    assert reg.solver_ == "cholesky"
+    assert reg.rank_ == 29
+    np.testing.assert_allclose(reg.predict(X), y, atol=1e-10)
+    Xc = X - X.mean(axis=0)
+    # (scipy's default cut-off eps keeps the spurious 4e-14 singular value: pass one)
+    ref = scipy.linalg.lstsq(Xc, y - y.mean(), cond=1e-10, lapack_driver="gelsd")[0]
+    np.testing.assert_allclose(reg.coef_, ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("ridge", [0.0, 1.0])
+def test_sample_weight_equals_repetition(ridge):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((12, 30))
+    y = rng.standard_normal(12)
+    w = np.array([2, 1, 0, 1, 3, 1, 1, 0, 1, 1, 2, 1])
+    Xr, yr = np.repeat(X, w, axis=0), np.repeat(y, w)
+    a = MinNormRegressor(ridge=ridge).fit(X, y, sample_weight=w)
+    b = MinNormRegressor(ridge=ridge, solver="svd").fit(Xr, yr)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-8, atol=1e-11)
+
+
+# ---------------------------------------------------------------------------
+# Shapes, dtypes, pipelines, pandas
+# ---------------------------------------------------------------------------
+
+
+def test_output_shapes():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((10, 4))
+    reg = MinNormRegressor().fit(X, rng.standard_normal(10))
+    assert reg.coef_.shape == (4,)
+    assert isinstance(reg.intercept_, float)
+    assert reg.predict(X).shape == (10,)
+    reg = MinNormRegressor().fit(X, rng.standard_normal((10, 1)))
+    assert reg.coef_.shape == (1, 4)
+    assert reg.intercept_.shape == (1,)
+    assert reg.predict(X).shape == (10, 1)
+    reg = MinNormRegressor(fit_intercept=False).fit(X, rng.standard_normal((10, 3)))
+    assert reg.coef_.shape == (3, 4)
+    np.testing.assert_array_equal(reg.intercept_, np.zeros(3))
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("ridge", [0.0, 1.0])
+def test_float32_preserved_and_close_to_float64(solver, ridge):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 8))
+    y = rng.standard_normal(20)
+    r64 = MinNormRegressor(ridge=ridge, solver=solver).fit(X, y)
+    r32 = MinNormRegressor(ridge=ridge, solver=solver).fit(X.astype(np.float32), y)
+    assert r32.coef_.dtype == np.float32
+    assert r64.coef_.dtype == np.float64
+    assert r32.predict(X.astype(np.float32)).dtype == np.float32
+    np.testing.assert_allclose(r32.coef_, r64.coef_, rtol=1e-5, atol=1e-6)
+
+
+def test_non_contiguous_and_int_input():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 20))
+    y = rng.standard_normal(30)
+    a = MinNormRegressor().fit(np.asfortranarray(X)[:, ::2], y)
+    b = MinNormRegressor().fit(np.ascontiguousarray(X[:, ::2]), y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12)
+    Xi = rng.integers(-3, 4, size=(30, 5))
+    c = MinNormRegressor().fit(Xi, y)
+    assert c.coef_.dtype == np.float64
+
+
+def test_pipeline_gridsearch_cross_val_pandas():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.standard_normal((60, 8)), columns=[f"f{i}" for i in range(8)])
+    y = X.to_numpy() @ rng.standard_normal(8) + 0.1 * rng.standard_normal(60)
+    pipe = make_pipeline(StandardScaler(), MinNormRegressor())
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,)
+    assert np.all(scores > 0.9)
+    grid = GridSearchCV(pipe, {"minnormregressor__ridge": [0.0, 0.1, 10.0]}, cv=3).fit(X, y)
+    assert grid.best_params_["minnormregressor__ridge"] in (0.0, 0.1)
+    reg = MinNormRegressor().fit(X, y)
+    np.testing.assert_array_equal(reg.feature_names_in_, X.columns)
+    with pytest.raises(ValueError, match="feature names"):
+        reg.predict(X.rename(columns={"f0": "g0"}))
+    clone(reg)
+
+
+# ---------------------------------------------------------------------------
+# Bad input
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"ridge": -1.0}, "ridge"),
+        ({"solver": "lsqr"}, "solver"),
+        ({"rcond": -1e-3}, "rcond"),
+        ({"fit_intercept": "yes"}, "fit_intercept"),
+    ],
+)
+def test_bad_parameters(params, match):
+    X, y = np.ones((5, 2)) + np.eye(5, 2), np.arange(5.0)
+    with pytest.raises(ValueError, match=match):
+        MinNormRegressor(**params).fit(X, y)
+
+
+def test_bad_data():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((6, 3)), rng.standard_normal(6)
+    reg = MinNormRegressor()
+    Xnan = X.copy()
+    Xnan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        reg.fit(Xnan, y)
+    Xinf = X.copy()
+    Xinf[1, 1] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        reg.fit(Xinf, y)
+    ynan = y.copy()
+    ynan[2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        reg.fit(X, ynan)
+    with pytest.raises(ValueError, match="1 sample"):
+        reg.fit(X[:1], y[:1])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        reg.fit(X, y[:5])
+    with pytest.raises(ValueError, match="dim 3"):
+        reg.fit(X.reshape(6, 3, 1), y)
+    with pytest.raises(ValueError, match="could not convert string to float"):
+        reg.fit(np.array([["a", "b"], ["c", "d"], ["e", "f"]]), y[:3])
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        reg.fit(y, y)
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        reg.fit(X, y, sample_weight=np.zeros(6))
+    with pytest.raises(ValueError, match="Negative values"):
+        reg.fit(X, y, sample_weight=-np.ones(6))
+    reg.fit(X, y)
+    with pytest.raises(ValueError, match="3 features"):
+        reg.predict(X[:, :2])
+
+
+# ---------------------------------------------------------------------------
+# Leave-one-out residuals and GCV
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("ridge", [0.0, 0.3])
+@pytest.mark.parametrize("p", [5, 19, 20, 21, 45])
+def test_loo_residuals_equal_refits(fit_intercept, ridge, p):
+    rng = np.random.default_rng(p)
+    n = 20
+    X = rng.standard_normal((n, p)) + 1.0
+    y = rng.standard_normal(n)
+    reg = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept)
+    e = reg.loo_residuals(X, y)
+    ref = loo_bruteforce(lambda: clone(reg).set_params(solver="svd"), X, y)
+    np.testing.assert_allclose(e, ref, rtol=1e-7, atol=1e-9)
+    assert not hasattr(reg, "coef_")  # does not fit the estimator
+
+
+def test_loo_multioutput_and_limit():
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((15, 40)), rng.standard_normal((15, 2))
+    e = MinNormRegressor(fit_intercept=False).loo_residuals(X, Y)
+    assert e.shape == (15, 2)
+    # ridge -> 0 is continuous (the exact ridgeless formula is the limit)
+    e_small = MinNormRegressor(ridge=1e-9, fit_intercept=False).loo_residuals(X, Y)
+    np.testing.assert_allclose(e, e_small, rtol=1e-5)
+    # REFERENCES.md sec. 2.6: LOO_0 = [K^-1 y]_i / [K^-1]_ii
+    Kinv = np.linalg.inv(X @ X.T)
+    np.testing.assert_allclose(e, (Kinv @ Y) / np.diag(Kinv)[:, None], rtol=1e-8)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("shape", [(25, 10), (25, 60)])
+def test_gcv_score(fit_intercept, shape):
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal(shape), rng.standard_normal(shape[0])
+    for ridge in [0.05, 2.0]:
+        g = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept).gcv_score(X, y)
+        np.testing.assert_allclose(g, gcv_hat(X, y, ridge, fit_intercept), rtol=1e-9)
+    g0 = MinNormRegressor(fit_intercept=fit_intercept).gcv_score(X, y)
+    g_small = MinNormRegressor(ridge=1e-9, fit_intercept=fit_intercept).gcv_score(X, y)
+    np.testing.assert_allclose(g0, g_small, rtol=1e-5)
+    if shape[1] > shape[0] and not fit_intercept:
+        Kinv = np.linalg.inv(X @ X.T)  # GCV_0, REFERENCES.md sec. 2.6
+        n = shape[0]
+        ref = (y @ Kinv @ Kinv @ y / n) / (np.trace(Kinv) / n) ** 2
+        np.testing.assert_allclose(g0, ref, rtol=1e-8)
+
+
+def test_loo_bad_input():
+    with pytest.raises(ValueError, match="at least 3 samples"):
+        MinNormRegressor().loo_residuals(np.eye(2), np.ones(2))
+    with pytest.raises(ValueError, match="NaN"):
+        MinNormRegressor().gcv_score(np.array([[np.nan, 1.0]] * 4), np.ones(4))
+
+
+# ---------------------------------------------------------------------------
+# minnorm_path
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("ridge", [0.0, 0.5])
+def test_path_equals_separate_fits(fit_intercept, ridge):
+    rng = np.random.default_rng(8)
+    n, P = 40, 200
+    X = rng.standard_normal((n, P)) + 0.5
+    y = X[:, :5] @ np.ones(5) + rng.standard_normal(n)
+    Xt = rng.standard_normal((30, P)) + 0.5
+    yt = Xt[:, :5] @ np.ones(5)
+    ps = [1, 5, 20, 38, 39, 40, 41, 42, 80, 200]
+    res = minnorm_path(
+        X, y, ps, X_test=Xt, y_test=yt, ridge=ridge, fit_intercept=fit_intercept,
+        return_coef=True,
+    )
+    np.testing.assert_array_equal(res.n_features, ps)
+    for i, p in enumerate(ps):
+        reg = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept, solver="svd")
+        reg.fit(X[:, :p], y)
+        np.testing.assert_allclose(res.coefs[i], reg.coef_, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(res.intercepts[i], reg.intercept_, rtol=1e-7, atol=1e-9)
+        pred = reg.predict(Xt[:, :p])
+        np.testing.assert_allclose(res.test_mse[i], np.mean((yt - pred) ** 2), rtol=1e-7)
+        np.testing.assert_allclose(res.coef_norm[i], np.linalg.norm(reg.coef_), rtol=1e-7)
+        train = np.mean((y - reg.predict(X[:, :p])) ** 2)
+        np.testing.assert_allclose(res.train_mse[i], train, rtol=1e-6, atol=1e-18)
+    assert set(res.solver) <= {"cholesky", "svd"}
+    assert res.solver.count("cholesky") >= len(ps) - 2
+
+
+def test_path_multioutput_unsorted_and_validation():
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((20, 50)), rng.standard_normal((20, 2))
+    res = minnorm_path(X, Y, [30, 5, 30, 10], return_coef=True)
+    assert res.n_features.tolist() == [5, 10, 30]
+    assert res.coefs[2].shape == (2, 30)
+    assert res.test_mse is None
+    assert res.intercepts.shape == (3, 2)
+    with pytest.raises(ValueError, match=r"n_features must lie in \[1, 50\]"):
+        minnorm_path(X, Y, [0, 10])
+    with pytest.raises(ValueError, match="integers"):
+        minnorm_path(X, Y, [2.5])
+    with pytest.raises(ValueError, match="both"):
+        minnorm_path(X, Y, [5], X_test=X)
+    with pytest.raises(ValueError, match="ridge"):
+        minnorm_path(X, Y, [5], ridge=-1)
+    with pytest.raises(ValueError, match="NaN"):
+        minnorm_path(np.full((3, 3), np.nan), np.ones(3), [2])
