@@ -43,11 +43,13 @@ def jit(func=None, *, parallel=False, **options):
     C or non-contiguous, read-only) compiles on first use and is cached.
 
     When caching is requested but no cache directory is writable -- the
-    package lives in a read-only location and neither ``NUMBA_CACHE_DIR`` nor
-    the user cache directory can be written -- numba raises ``RuntimeError`` at
-    decoration time.  The kernel is then compiled without a cache, so the
-    package still imports and runs (it only pays the compile time again in each
-    process).
+    package lives in a read-only location (or a zip archive) and neither
+    ``NUMBA_CACHE_DIR`` nor the user cache directory can be written -- numba
+    either raises ``RuntimeError`` at decoration time or, for some locators,
+    fails later when saving.  Both are detected here, and the kernel is then
+    compiled without a cache, so the package still imports and runs (it only
+    pays the compile time again in each process).  The names of such kernels
+    are listed in ``uncached_kernels``.
 
     Parameters
     ----------
@@ -69,13 +71,38 @@ def jit(func=None, *, parallel=False, **options):
     if not cache_enabled():
         return numba.njit(**{**opts, "cache": False})(func)
     try:
-        return numba.njit(**{**opts, "cache": True})(func)
+        dispatcher = numba.njit(**{**opts, "cache": True})(func)
     except RuntimeError as exc:  # "cannot cache function ...: no locator available"
         if "cannot cache" not in str(exc):
             raise
-        with _lock:
-            uncached_kernels.append(func.__qualname__)
-        return numba.njit(**{**opts, "cache": False})(func)
+        dispatcher = None
+    if dispatcher is not None and _cache_writable(dispatcher):
+        return dispatcher
+    with _lock:
+        uncached_kernels.append(func.__qualname__)
+    return numba.njit(**{**opts, "cache": False})(func)
+
+
+def _cache_writable(dispatcher):
+    """Check, at decoration, that the chosen cache locator can really be written.
+
+    Some numba locators (the one for modules imported from a zip archive, in
+    numba 0.68) are accepted without a write test and then raise ``OSError``
+    when the first compiled signature is saved -- inside the user's call.
+    Probing the directory now (numba would create it on first save anyway)
+    turns that into the no-cache fallback.  If numba's internals differ from
+    what is probed here, numba's own choice is trusted.
+    """
+    try:
+        locator = dispatcher._cache._impl.locator
+        probe = locator.ensure_cache_path
+    except AttributeError:  # pragma: no cover - other numba versions
+        return True
+    try:
+        probe()
+    except OSError:
+        return False
+    return True
 
 
 def _max_threads():
