@@ -6,6 +6,6 @@ The public estimators follow scikit-learn's API; closed-form risk curves live in
 
 __version__ = "0.1.0.dev0"
 
-from interpstat.linear import MinNormRegressor, PathResult, minnorm_path  # noqa: E402
+from interpstat.linear import MinNormRegressor, PathResult, minnorm_path
 
 __all__ = ["MinNormRegressor", "PathResult", "__version__", "minnorm_path"]

@@ -1,14 +1,15 @@
-"""Minimum-norm least squares: ``MinNormRegressor`` and the double-descent path ``minnorm_path``."""
+"""Minimum-norm least squares: ``MinNormRegressor`` and the double-descent ``minnorm_path``."""
 
 import warnings
 from dataclasses import dataclass
 from numbers import Real
+from typing import ClassVar
 
 import numpy as np
 import scipy.linalg
 from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils import check_array, check_X_y
+from sklearn.utils import check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -327,7 +328,7 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
     True
     """
 
-    _parameter_constraints = {
+    _parameter_constraints: ClassVar[dict] = {
         "ridge": [Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
         "solver": [StrOptions({"auto", "cholesky", "qr", "svd"})],

@@ -45,7 +45,7 @@ def loo_bruteforce(make, X, y):
 
 def gcv_hat(X, y, ridge, fit_intercept):
     """GCV from the explicit hat matrix (ridge > 0)."""
-    n, p = X.shape
+    n = X.shape[0]
     Z = np.hstack([np.ones((n, 1)), X]) if fit_intercept else X
     pen = np.eye(Z.shape[1]) * ridge
     if fit_intercept:

@@ -8,7 +8,9 @@ from interpstat._kernels.linalg import weighted_row_sq_norms
 
 
 def _reference(A, w):
-    return np.array([sum(float(a) ** 2 * float(v) for a, v in zip(row, w)) for row in A])
+    return np.array(
+        [sum(float(a) ** 2 * float(v) for a, v in zip(row, w, strict=True)) for row in A]
+    )
 
 
 def _layouts(A):
