@@ -1,0 +1,26 @@
+"""Closed-form risk curves (theory layer): pure, vectorised functions of the curve argument.
+
+Each function documents its formula, its regime of validity and its source; the
+formulas and the conventions for "risk" are collected in the project's
+REFERENCES.md.  By default the functions return the *excess* risk (test noise
+excluded); :func:`weak_features_risk` is natively a prediction risk.
+"""
+
+# --- linear models: least squares, min-norm interpolation, ridge ----------------------------
+from interpstat.theory.linear import (
+    RiskParts,
+    minnorm_risk,
+    minnorm_risk_exact,
+    ridge_risk,
+    weak_features_risk,
+)
+
+# --- further theory modules (gcv, random features, kernels, EM) are re-exported here --------
+
+__all__ = [
+    "RiskParts",
+    "minnorm_risk",
+    "minnorm_risk_exact",
+    "ridge_risk",
+    "weak_features_risk",
+]
