@@ -1,4 +1,4 @@
-"""Double descent of minimum-norm least squares: simulation against the exact and asymptotic curves.
+"""Double descent of min-norm least squares: simulation against exact and asymptotic curves.
 
 Two designs at a fixed number of samples ``n``:
 
@@ -311,7 +311,7 @@ def write_report(path, frame, s, *, mode, seed, runtime, n_jobs):
         "Project reproduction (interpstat); curves from `interpstat.theory`: exact finite-sample "
         "risk of min-norm least squares under a Gaussian design, the Hastie–Montanari–Rosset–"
         "Tibshirani isotropic limit, and Belkin–Hsu–Xu's weak-features risk (random subset of "
-        f"features). Numbers computed by this run, not copied from papers.",
+        "features). Numbers computed by this run, not copied from papers.",
         "",
         "## Settings",
         "",
