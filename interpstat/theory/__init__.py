@@ -9,16 +9,18 @@ excluded); :func:`weak_features_risk` is natively a prediction risk.
 # --- linear models: least squares, min-norm interpolation, ridge ----------------------------
 from interpstat.theory.linear import (
     RiskParts,
+    gcv,
     minnorm_risk,
     minnorm_risk_exact,
     ridge_risk,
     weak_features_risk,
 )
 
-# --- further theory modules (gcv, random features, kernels, EM) are re-exported here --------
+# --- further theory modules (random features, kernels, EM) are re-exported here -------------
 
 __all__ = [
     "RiskParts",
+    "gcv",
     "minnorm_risk",
     "minnorm_risk_exact",
     "ridge_risk",
