@@ -1,0 +1,36 @@
+"""The interpstat command line."""
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from interpstat.cli import main
+
+
+def test_list(capsys):
+    assert main(["list"]) == 0
+    assert "double-descent" in capsys.readouterr().out
+
+
+def test_reproduce_quick(tmp_path, capsys):
+    assert main(["reproduce", "double-descent", "--quick", "--out", str(tmp_path),
+                 "--no-progress", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    target = tmp_path / "double-descent"
+    for name in ("results.csv", "figure.png", "report.md"):
+        assert (target / name).exists()
+        assert str(target / name) in out
+    assert "seed: `5`" in (target / "report.md").read_text(encoding="utf-8")
+    assert len(pd.read_csv(target / "results.csv")) > 10
+
+
+def test_unknown_reproduction(capsys):
+    assert main(["reproduce", "nope", "--quick"]) == 2
+    assert "Unknown reproduction" in capsys.readouterr().err
+
+
+def test_console_script_help():
+    proc = subprocess.run([sys.executable, "-m", "interpstat.cli", "--help"],
+                          capture_output=True, text=True, check=True)
+    assert "reproduce" in proc.stdout
