@@ -295,7 +295,7 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
         The solver actually used (``"cholesky"``, ``"qr"`` or ``"svd"``).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
