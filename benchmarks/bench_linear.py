@@ -5,6 +5,8 @@ with numpy (the floor of a normal-equations solver), scikit-learn's
 ``LinearRegression`` (LAPACK gelsd) and scipy's ``lstsq``.
 """
 
+from typing import ClassVar
+
 import numpy as np
 import scipy.linalg
 from sklearn.linear_model import LinearRegression
@@ -15,8 +17,8 @@ from interpstat import MinNormRegressor, minnorm_path
 class MinNormFit:
     """``MinNormRegressor(solver="auto")`` against the Gram matrix and sklearn."""
 
-    params = [(2000, 20000), (10000, 1000)]
-    param_names = ["n_samples, n_features"]
+    params: ClassVar[list] = [(2000, 20000), (10000, 1000)]
+    param_names: ClassVar[list] = ["n_samples, n_features"]
     timeout = 600
 
     def setup(self, shape):
@@ -46,8 +48,8 @@ class MinNormFit:
 class MinNormPath:
     """A 50-point double-descent path against the single largest fit."""
 
-    params = [1000]
-    param_names = ["n_samples"]
+    params: ClassVar[list] = [1000]
+    param_names: ClassVar[list] = ["n_samples"]
     timeout = 600
 
     def setup(self, n):

@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_linear import MinNormFit, MinNormPath  # noqa: E402
+from benchmarks.bench_linear import MinNormFit, MinNormPath
 
 
 def _time(fn, *args):
@@ -64,7 +64,7 @@ def main(argv=None):
     for shape in fit_shapes:
         med = _interleaved(MinNormFit(), shape, methods, args.repeat)
         n, p = shape
-        gflops = n * n * p / med["time_gram"] / 1e9 if p > n else n * p * p / med["time_gram"] / 1e9
+        gflops = min(n, p) ** 2 * max(n, p) / med["time_gram"] / 1e9
         print(f"MinNormRegressor fit, n={n}, p={p}")
         for m in methods:
             print(f"  {m[5:]:32s} {med[m]:9.4f}")

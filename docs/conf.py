@@ -4,7 +4,7 @@ import interpstat
 
 project = "interpstat"
 author = "interpstat developers"
-copyright = "2026, interpstat developers"  # noqa: A001
+copyright = "2026, interpstat developers"
 release = interpstat.__version__
 version = ".".join(release.split(".")[:2])
 
