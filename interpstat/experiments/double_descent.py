@@ -270,7 +270,7 @@ def make_figure(frame, dense, s):
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     from interpstat.plotting import RiskCurveDisplay
 
@@ -298,7 +298,8 @@ def make_figure(frame, dense, s):
         ).plot(ax=ax, threshold=None, title=titles[design])
         finite = d.exact[np.isfinite(d.exact)]
         ax.set_ylim(0.5 * min(finite.min(), f.sim_mean.min()), 4 * max(finite.quantile(0.5), 1))
-        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_minor_formatter(NullFormatter())
     return fig
 
