@@ -105,25 +105,28 @@ def _default_rcond(n, p):
     return _EPS * max(n, p)
 
 
-def _lambda_max(G, steps=8):
-    """Over-estimate of the largest eigenvalue of the symmetric ``G`` (lower triangle used).
+def _lambda_max(L, cap, steps=8):
+    """Over-estimate of the largest eigenvalue of ``G = L L^T`` from its Cholesky factor.
 
-    Eight Lanczos steps from a fixed start give the top Ritz value, a lower
-    bound that was within 6% of the eigenvalue on Gram matrices of Gaussian
-    designs from p = n/3 to 10 n (the square-root edge of their spectra is
-    the slow case); it is inflated by 25% and capped by the 1-norm bound.
-    Vector arithmetic avoids numpy's BLAS (see the note above ``_dot``).
+    Eight Lanczos steps (products ``L (L^T v)``, two ``trmv``) from a fixed
+    start give the top Ritz value, a lower bound that was within 6% of the
+    eigenvalue on Gram matrices of Gaussian designs from p = n/3 to 10 n (the
+    square-root edge of their spectra is the slow case); it is inflated by 25%
+    and capped by ``cap``, a proven bound (the 1-norm).  Vector arithmetic
+    avoids numpy's BLAS (see the note above ``_dot``).
 
     Parameters
     ----------
-    G : ndarray of shape (m, m), Fortran order
+    L : ndarray of shape (m, m), Fortran order
+        Lower Cholesky factor (upper triangle ignored).
+    cap : float
+        Upper bound on the eigenvalue.
 
     Returns
     -------
     float
     """
-    m = G.shape[0]
-    cap = _sym_one_norm(G)
+    m = L.shape[0]
     if m <= 2 * steps:
         return cap
     v = np.random.default_rng(20261202).standard_normal(m)
@@ -132,7 +135,7 @@ def _lambda_max(G, steps=8):
     alphas, betas = [], []
     beta = 0.0
     for j in range(steps):
-        w = blas.dsymv(1.0, G, v, lower=1)
+        w = blas.dtrmv(L, blas.dtrmv(L, v, trans=1, lower=1), lower=1)
         alpha = float(np.sum(v * w))
         w -= alpha * v + beta * v_old
         alphas.append(alpha)
@@ -146,6 +149,30 @@ def _lambda_max(G, steps=8):
         select_range=(len(alphas) - 1, len(alphas) - 1),
     )[0]
     return min(1.25 * ritz, cap)
+
+
+def _rcond(L, anorm, lam_max=None):
+    """Reciprocal 2-norm condition estimate of ``G = L L^T`` with ``||G||_1 <= anorm``.
+
+    ``cond_2(G) <= lambda_max ||G^-1||_2 <= lambda_max ||G^-1||_1``: LAPACK
+    ``pocon`` estimates ``||G^-1||_1``, and the 1-norm ``anorm`` bounds
+    ``lambda_max``.  The 1-norm over-states the largest eigenvalue of Gram
+    matrices 5-15 times, so when that crude estimate is not already good
+    enough to skip refinement, ``lambda_max`` is sharpened by Lanczos (or
+    taken from ``lam_max``, a known bound).
+
+    Returns
+    -------
+    float
+    """
+    rc1, info = lapack.dpocon(L, 1.0, uplo="L")  # = 1 / ||G^-1||_1 estimate
+    if info != 0 or not rc1 > 0:
+        return 0.0
+    rcond = rc1 / anorm
+    if rcond < _SKIP_REFINE_RCOND:
+        lam = _lambda_max(L, anorm) if lam_max is None else min(lam_max, anorm)
+        rcond = rc1 / lam
+    return rcond
 
 
 def _factor(G, ridge, null_vec=None):
@@ -169,9 +196,7 @@ def _factor(G, ridge, null_vec=None):
     L : ndarray of shape (m, m)
         Lower Cholesky factor (upper triangle is garbage).
     rcond : float
-        Estimate of the reciprocal 2-norm condition number: a Lanczos
-        over-estimate of the largest eigenvalue times LAPACK ``pocon``'s
-        estimate of ``||G^{-1}||_1`` (itself at least ``||G^{-1}||_2``).
+        Estimate of the reciprocal 2-norm condition number (see ``_rcond``).
     """
     m = G.shape[0]
     if null_vec is not None:  # lower triangle += t u u^T
@@ -181,16 +206,11 @@ def _factor(G, ridge, null_vec=None):
     anorm = _sym_one_norm(G)
     if not np.isfinite(anorm) or anorm == 0.0:
         raise _IllConditionedError("the Gram matrix is zero or not finite")
-    lam_max = _lambda_max(G)
     L, info = lapack.dpotrf(G, lower=1, clean=0, overwrite_a=1)
     if info != 0:
         raise _IllConditionedError("the Gram matrix is not numerically positive definite")
-    rcond1, info = lapack.dpocon(L, anorm, uplo="L")
-    # cond_2(G) <= lam_max ||G^-1||_2 <= lam_max ||G^-1||_1, the last from pocon's
-    # estimate (rcond1 = 1 / (anorm ||G^-1||_1)); lam_max is much sharper than the
-    # 1-norm, which over-states the condition of Gram matrices 5-15 times.
-    rcond = rcond1 * anorm / lam_max if rcond1 > 0 else 0.0
-    if info != 0 or not rcond >= _MIN_RCOND_GRAM:
+    rcond = _rcond(L, anorm)
+    if not rcond >= _MIN_RCOND_GRAM:
         raise _IllConditionedError(f"Gram condition number estimate {1 / max(rcond, 1e-300):.2e}")
     return L, rcond
 
@@ -778,8 +798,9 @@ def minnorm_path(
         if ridge:
             G.flat[:: pm + 1] += ridge
         XtY = _dot(Xp, Yc, trans_a=True)
-        lam_max = _lambda_max(G)  # bounds every prefix's too (interlacing)
         L, info = lapack.dpotrf(G, lower=1, clean=0, overwrite_a=0)
+        # lambda_max of the largest prefix bounds every prefix's (interlacing)
+        lam_max = _lambda_max(L, _sym_one_norm(G)) if info == 0 else None
         # Largest prefix first: cond(G_p) <= cond(G_q) for p < q (interlacing), so
         # once a prefix is well conditioned its estimate serves every smaller one.
         good_rc = None
@@ -791,9 +812,7 @@ def minnorm_path(
                     raise _IllConditionedError("leading minor not positive definite")
                 Lp = np.asfortranarray(L[:p, :p])
                 if good_rc is None:
-                    anorm = _sym_one_norm(G[:p, :p])
-                    rc1, _ = lapack.dpocon(Lp, anorm, uplo="L")
-                    rc = rc1 * anorm / min(lam_max, anorm)
+                    rc = _rcond(Lp, _sym_one_norm(G[:p, :p]), lam_max)
                     if rc >= _SKIP_REFINE_RCOND:
                         good_rc = rc
                 else:

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 
 def _seeds():
     """Seeds from INTERPSTAT_TEST_SEEDS: "0" (default), "3" or a range "0-9"."""
@@ -12,9 +14,9 @@ def _seeds():
     return [int(spec)]
 
 
-def pytest_generate_tests(metafunc):
-    # Stochastic tests must pass for every seed of a declared range (like
-    # scikit-learn's global_random_seed): CI runs one seed, and
-    # INTERPSTAT_TEST_SEEDS=0-19 runs a range locally.
-    if "global_random_seed" in metafunc.fixturenames:
-        metafunc.parametrize("global_random_seed", _seeds())
+@pytest.fixture(scope="session", params=_seeds())
+def global_random_seed(request):
+    """Stochastic tests must pass for every seed of a declared range (like
+    scikit-learn's ``global_random_seed``): CI runs one seed, and
+    ``INTERPSTAT_TEST_SEEDS=0-19`` runs twenty."""
+    return request.param
