@@ -13,6 +13,7 @@ from sklearn.utils import check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from interpstat._kernels.linalg import weighted_row_sq_norms
 from interpstat._loo import loo_gcv_svd
 
 __all__ = ["MinNormRegressor", "PathResult", "minnorm_path"]
@@ -334,6 +335,68 @@ def _solve_svd(X, Y, ridge, rcond, null_vec=None):
 
 _SOLVERS = {"cholesky": _solve_cholesky, "qr": _solve_qr, "svd": _solve_svd}
 
+#: The LOO diagonals come from the inverse factor and carry cond(G) eps relative
+#: error; below this reciprocal condition the SVD route (cond(X) eps) is used.
+_LOO_MIN_RCOND = 1e-6
+
+
+def _loo_gcv_cholesky(X, Y, ridge, fit_intercept, rcond):
+    """Exact LOO residuals and GCV from one Cholesky factor (the fast path).
+
+    With ``M = K + ridge I (+ t u u^T)``, ``K`` the Gram matrix of the
+    (centred) rows and ``u`` the unit centring direction, the residual
+    operator is ``I - H = ridge Q`` with ``Q = M^{-1} - u u^T / (ridge + t)``
+    (``Q = M^{-1}`` without intercept), so ``e = Q y / diag(Q)`` and
+    ``GCV = mean((Q y)^2) / mean(diag Q)^2``; at ``ridge = 0`` this is the
+    interpolation limit ``[K^+ y]_i / [K^+]_ii`` directly.  ``diag(M^{-1})``
+    is the squared column norms of ``L^{-1}``.  For ``p < n`` the leverages
+    ``h_ii = ||L^{-1} x_i||^2`` of ``X^T X + ridge I`` give ``e = r / (1 - c -
+    h)`` (``c = 1/n`` with intercept).  Raises ``_IllConditionedError`` where
+    the SVD route must take over (ill-conditioned, or a leverage of one).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p), float64
+    Y : ndarray of shape (n, k), float64
+    ridge : float
+    fit_intercept : bool
+    rcond : float
+
+    Returns
+    -------
+    loo : ndarray of shape (n, k)
+    gcv : ndarray of shape (k,)
+    """
+    n, p = X.shape
+    if fit_intercept:
+        X = X - X.mean(axis=0)
+        Y = Y - Y.mean(axis=0)
+    dual = p > n
+    G = _gram(X, dual)
+    u = np.full(n, 1.0 / np.sqrt(n)) if fit_intercept and dual else None
+    t = np.trace(G) / G.shape[0]  # the shift _factor adds along u
+    L, rc = _factor(G, ridge, u)
+    if rc < _LOO_MIN_RCOND or (ridge == 0 and np.sqrt(rc) < 10.0 * rcond):
+        raise _IllConditionedError("LOO needs a well-conditioned Gram matrix")
+    if dual:
+        Linv = np.tril(lapack.dtrtri(L, lower=1)[0])
+        diag = np.empty(n)
+        weighted_row_sq_norms(Linv.T, np.ones(n), diag)  # column norms of L^{-1}
+        QY = lapack.dpotrs(L, Y, lower=1)[0]
+        if u is not None:
+            diag -= 1.0 / (n * (ridge + t))
+        return QY / diag[:, None], np.mean(QY**2, axis=0) / np.mean(diag) ** 2
+    _, resid = _solve_factored(X, Y, ridge, L, rc, False, need_resid=True)
+    W = blas.dtrsm(1.0, L, X.T, lower=1)  # L^{-1} X^T, shape (p, n)
+    lev = np.empty(n)
+    weighted_row_sq_norms(W.T, np.ones(p), lev)
+    g = 1.0 - (1.0 / n if fit_intercept else 0.0) - lev
+    # g carries an absolute error of about cond(G) eps; dividing by a small g
+    # (leverage near one, p close to n) must keep the relative error below 1e-11
+    if not np.min(g) * rc >= _EPS / 1e-11:
+        raise _IllConditionedError("leverages too close to one for the inverse factor")
+    return resid / g[:, None], np.mean(resid**2, axis=0) / np.mean(g) ** 2
+
 
 def _solve(X, Y, ridge, rcond, solver, null_vec=None):
     """Dispatch; return ``(coef, rank, solver_used)``.
@@ -572,12 +635,18 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
         if not (isinstance(self.ridge, Real) and self.ridge >= 0):
             raise ValueError(f"ridge must be a non-negative real number, got {self.ridge!r}.")
         Y = y.reshape(y.shape[0], -1)
-        loo, gcv = loo_gcv_svd(
-            X, Y, [float(self.ridge)], fit_intercept=self.fit_intercept, rcond=self.rcond
-        )
+        n, p = X.shape
+        rcond = _default_rcond(n, p) if self.rcond is None else float(self.rcond)
+        try:
+            loo, gcv = _loo_gcv_cholesky(X, Y, float(self.ridge), self.fit_intercept, rcond)
+        except _IllConditionedError:
+            loo, gcv = loo_gcv_svd(
+                X, Y, [float(self.ridge)], fit_intercept=self.fit_intercept, rcond=rcond
+            )
+            loo, gcv = loo[0], gcv[0]
         if y.ndim == 1:
-            return loo[0, :, 0], float(gcv[0, 0])
-        return loo[0], gcv[0]
+            return loo[:, 0], float(gcv[0])
+        return loo, gcv
 
     def loo_residuals(self, X, y):
         """Exact leave-one-out residuals ``y_i - f_{-i}(x_i)`` in closed form.
@@ -589,7 +658,9 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
         interpolated) the residual is ``[K^+ y]_i / [K^+]_ii`` with
         ``K = X X^T`` (``X`` centred with an intercept), the ``ridge -> 0``
         limit of the ridge formula, and for ``n_features < n_samples`` it is
-        ``r_i / (1 - h_ii)``.  Computed from one thin SVD.
+        ``r_i / (1 - h_ii)``.  Computed from one Cholesky factor of the
+        smaller Gram matrix when it is well conditioned, else from one thin
+        SVD (which also handles rank deficiency and points of leverage one).
 
         Parameters
         ----------

@@ -434,3 +434,27 @@ def test_path_multioutput_unsorted_and_validation():
         minnorm_path(X, Y, [5], ridge=-1)
     with pytest.raises(ValueError, match="NaN"):
         minnorm_path(np.full((3, 3), np.nan), np.ones(3), [2])
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("ridge", [0.0, 0.3, 5.0])
+@pytest.mark.parametrize("shape", [(40, 8), (40, 120), (30, 29)])
+def test_loo_gcv_cholesky_route_equals_svd_route(fit_intercept, ridge, shape):
+    from interpstat._loo import loo_gcv_svd
+    from interpstat.linear import _IllConditionedError, _loo_gcv_cholesky
+
+    rng = np.random.default_rng(sum(shape))
+    X = rng.standard_normal(shape) + 0.3
+    Y = rng.standard_normal((shape[0], 2))
+    rcond = EPS * max(shape)
+    loo_s, gcv_s = loo_gcv_svd(X, Y, [ridge], fit_intercept=fit_intercept, rcond=rcond)
+    try:
+        loo_c, gcv_c = _loo_gcv_cholesky(X, Y, ridge, fit_intercept, rcond)
+    except _IllConditionedError:
+        # only the ridgeless fit next to the interpolation threshold (leverages
+        # near one) may hand over to the SVD route
+        assert shape == (30, 29)
+        assert ridge == 0.0
+        return
+    np.testing.assert_allclose(loo_c, loo_s[0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(gcv_c, gcv_s[0], rtol=1e-9)
