@@ -66,7 +66,7 @@ def test_runs_when_no_cache_location_is_writable(tmp_path):
         archive, tmp_path,
     )
     assert out["FILE"].startswith(str(archive))
-    assert "weighted_row_sq_norms" in out["UNCACHED"]
+    assert "_row_sq_norms_rows" in out["UNCACHED"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
@@ -84,7 +84,7 @@ def test_runs_from_read_only_install(tmp_path):  # pragma: no cover - non-root o
     finally:
         for path in [site, *site.rglob("*")]:
             path.chmod(0o755)
-    assert "weighted_row_sq_norms" in out["UNCACHED"]
+    assert "_row_sq_norms_rows" in out["UNCACHED"]
 
 
 def test_cache_written_to_numba_cache_dir(tmp_path):
@@ -93,7 +93,7 @@ def test_cache_written_to_numba_cache_dir(tmp_path):
     cache = tmp_path / "cache"
     out = _run({"NUMBA_CACHE_DIR": str(cache)}, site, tmp_path)
     assert out["UNCACHED"] == ""
-    assert list(cache.rglob("*weighted_row_sq_norms*.nbi"))
+    assert list(cache.rglob("*_row_sq_norms_rows*.nbi"))
 
 
 def test_cache_opt_out(tmp_path):

@@ -55,3 +55,13 @@ def test_weighted_row_sq_norms_propagates_nan_and_inf():
     assert np.isnan(out[0])
     assert out[1] == np.inf
     assert out[2] == 5.0
+
+
+def test_row_and_column_major_kernels_bit_identical():
+    rng = np.random.default_rng(2)
+    A = rng.standard_normal((1500, 33))
+    w = rng.uniform(0.1, 2.0, 33)
+    out_c, out_f = np.empty(1500), np.empty(1500)
+    weighted_row_sq_norms(np.ascontiguousarray(A), w, out_c)
+    weighted_row_sq_norms(np.asfortranarray(A), w, out_f)
+    np.testing.assert_array_equal(out_c, out_f)
