@@ -458,3 +458,23 @@ def test_loo_gcv_cholesky_route_equals_svd_route(fit_intercept, ridge, shape):
         return
     np.testing.assert_allclose(loo_c, loo_s[0], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(gcv_c, gcv_s[0], rtol=1e-9)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_path_with_duplicated_columns_falls_back_and_agrees(fit_intercept):
+    # column 7 repeats column 2: every prefix from p = 8 on is rank deficient
+    # (p <= n) or has a singular primal Gram matrix; those points must come
+    # from the SVD and still equal separate fits
+    rng = np.random.default_rng(12)
+    n = 25
+    X = rng.standard_normal((n, 60))
+    X[:, 7] = X[:, 2]
+    y = rng.standard_normal(n)
+    ps = [5, 7, 8, 15, 24, 40, 60]
+    res = minnorm_path(X, y, ps, fit_intercept=fit_intercept, return_coef=True, rcond=1e-10)
+    for i, p in enumerate(ps):
+        reg = MinNormRegressor(fit_intercept=fit_intercept, solver="svd", rcond=1e-10)
+        reg.fit(X[:, :p], y)
+        np.testing.assert_allclose(res.coefs[i], reg.coef_, rtol=1e-7, atol=1e-9)
+    assert res.solver[ps.index(8)] == "svd"
+    assert res.solver[ps.index(7)] == "cholesky"
