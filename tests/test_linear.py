@@ -478,3 +478,24 @@ def test_path_with_duplicated_columns_falls_back_and_agrees(fit_intercept):
         np.testing.assert_allclose(res.coefs[i], reg.coef_, rtol=1e-7, atol=1e-9)
     assert res.solver[ps.index(8)] == "svd"
     assert res.solver[ps.index(7)] == "cholesky"
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("ridge", [0.0, 2.0])
+def test_path_without_coefs_computes_from_gram(fit_intercept, ridge):
+    # no test data, no return_coef: the p > n points take their outputs from
+    # K = X_p X_p^T alone; they must still equal separate fits
+    rng = np.random.default_rng(21)
+    n = 30
+    X = rng.standard_normal((n, 400)) + 1.0
+    y = rng.standard_normal(n) + 3.0
+    ps = [10, 45, 90, 200, 400]
+    res = minnorm_path(X, y, ps, ridge=ridge, fit_intercept=fit_intercept)
+    assert res.coefs is None
+    for i, p in enumerate(ps):
+        reg = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept, solver="svd")
+        reg.fit(X[:, :p], y)
+        np.testing.assert_allclose(res.coef_norm[i], np.linalg.norm(reg.coef_), rtol=1e-8)
+        np.testing.assert_allclose(res.intercepts[i], reg.intercept_, rtol=1e-8, atol=1e-10)
+        train = np.mean((y - reg.predict(X[:, :p])) ** 2)
+        np.testing.assert_allclose(res.train_mse[i], train, rtol=1e-6, atol=1e-20)
