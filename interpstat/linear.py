@@ -41,8 +41,9 @@ class _IllConditionedError(Exception):
 # ---------------------------------------------------------------------------
 # BLAS through scipy only.  numpy and scipy each ship their own OpenBLAS with
 # its own thread pool; alternating calls between the two makes the idle pool's
-# spinning threads fight the working one for the cores (measured here: a
-# 1000 x 1000 Cholesky after a numpy product took 39 ms instead of 18 ms).  The
+# spinning threads fight the working one for the cores (measured here: a numpy
+# product followed by a 1000 x 1000 scipy Cholesky took 39 ms, the same two
+# steps in scipy alone 19 ms).  The
 # Cholesky route therefore does its products with scipy's BLAS, the library
 # of its LAPACK calls.
 # ---------------------------------------------------------------------------
