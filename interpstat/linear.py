@@ -107,6 +107,15 @@ def _default_rcond(n, p):
     return _EPS * max(n, p)
 
 
+def _near_cut(rcond_gram, ridge, rcond):
+    """Whether a ridgeless fit has singular values near the user's cut-off ``rcond``.
+
+    ``sqrt(rcond_gram)`` estimates ``s_min / s_max`` of the design; within a
+    factor 10 of ``rcond`` the SVD must apply the cut-off exactly.
+    """
+    return ridge == 0 and np.sqrt(rcond_gram) < 10.0 * rcond
+
+
 def _lambda_max(L, cap, steps=8):
     """Over-estimate of the largest eigenvalue of ``G = L L^T`` from its Cholesky factor.
 
@@ -290,14 +299,14 @@ def _solve_cholesky(X, Y, ridge, rcond, null_vec=None):
     dual = p > n
     G = _gram(X, dual)
     L, rcond_gram = _factor(G, ridge, null_vec if dual else None)
-    if ridge == 0 and np.sqrt(rcond_gram) < 10.0 * rcond:
+    if _near_cut(rcond_gram, ridge, rcond):
         # close to the user's rank cut-off: let the SVD apply it exactly
         raise _IllConditionedError("singular values near the rcond cut-off")
     coef, _ = _solve_factored(X, Y, ridge, L, rcond_gram, dual)
     return coef, (min(n - (null_vec is not None), p) if ridge == 0 else None)
 
 
-def _solve_qr(X, Y, ridge, rcond, null_vec=None):
+def _solve_qr(X, Y, ridge, rcond):
     n, p = X.shape
     if ridge == 0:
         coef, _, rank, _ = scipy.linalg.lstsq(
@@ -316,7 +325,7 @@ def _solve_qr(X, Y, ridge, rcond, null_vec=None):
     return coef, None
 
 
-def _solve_svd(X, Y, ridge, rcond, null_vec=None):
+def _solve_svd(X, Y, ridge, rcond):
     if ridge == 0:
         coef, _, rank, _ = scipy.linalg.lstsq(
             X, Y, cond=rcond, lapack_driver="gelsd", check_finite=False
@@ -334,7 +343,8 @@ def _solve_svd(X, Y, ridge, rcond, null_vec=None):
     return coef, rank
 
 
-_SOLVERS = {"cholesky": _solve_cholesky, "qr": _solve_qr, "svd": _solve_svd}
+#: The orthogonal-factorisation solvers; "auto" and "cholesky" go through ``_solve``.
+_SOLVERS = {"qr": _solve_qr, "svd": _solve_svd}
 
 #: The LOO diagonals come from the inverse factor and carry cond(G) eps relative
 #: error; below this reciprocal condition the SVD route (cond(X) eps) is used.
@@ -377,7 +387,7 @@ def _loo_gcv_cholesky(X, Y, ridge, fit_intercept, rcond):
     u = np.full(n, 1.0 / np.sqrt(n)) if fit_intercept and dual else None
     t = np.trace(G) / G.shape[0]  # the shift _factor adds along u
     L, rc = _factor(G, ridge, u)
-    if rc < _LOO_MIN_RCOND or (ridge == 0 and np.sqrt(rc) < 10.0 * rcond):
+    if rc < _LOO_MIN_RCOND or _near_cut(rc, ridge, rcond):
         raise _IllConditionedError("LOO needs a well-conditioned Gram matrix")
     if dual:
         Linv = np.tril(lapack.dtrtri(L, lower=1)[0])
@@ -889,7 +899,7 @@ def minnorm_path(
                         good_rc = rc
                 else:
                     rc = good_rc
-                if not rc >= _MIN_RCOND_GRAM or (ridge == 0 and np.sqrt(rc) < 10 * rcond_):
+                if not rc >= _MIN_RCOND_GRAM or _near_cut(rc, ridge, rcond_):
                     raise _IllConditionedError("ill-conditioned prefix")
                 coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, False, XtY[:p], True)
                 solver = "cholesky"
@@ -918,7 +928,7 @@ def minnorm_path(
         try:
             np.copyto(buf, K)
             Lp, rc = _factor(buf, ridge, null_vec)
-            if ridge == 0 and np.sqrt(rc) < 10 * rcond_:
+            if _near_cut(rc, ridge, rcond_):
                 raise _IllConditionedError("near the rcond cut-off")
             if want_coef or rc < _SKIP_REFINE_RCOND:
                 coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, True, need_resid=True)

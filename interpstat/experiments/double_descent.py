@@ -171,16 +171,20 @@ def theory_frame(s, n_dense=400):
 
 
 def _summarise(design, ps, s, result, metric_of):
+    stats = {}  # metric -> (mean, se, ci_low, ci_high), each over all cells
     low, high = [], []
     mean, se = [], []
     for i, p in enumerate(ps):
         metric, cell = metric_of(i, p)
-        m = result.mean(metric)[cell]
-        lo, hi = result.ci(metric, level=s.level)
+        if metric not in stats:
+            stats[metric] = (
+                result.mean(metric), result.std_error(metric), *result.ci(metric, level=s.level)
+            )
+        m, e, lo, hi = (v[cell] for v in stats[metric])
         mean.append(m)
-        se.append(result.std_error(metric)[cell])
-        low.append(lo[cell])
-        high.append(hi[cell])
+        se.append(e)
+        low.append(lo)
+        high.append(hi)
     if design == "isotropic":
         exact = minnorm_risk_exact(s.n, ps, r2=s.r2, sigma2=s.sigma2)
         asym = minnorm_risk(ps / s.n, r2=s.r2, sigma2=s.sigma2)
