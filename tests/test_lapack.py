@@ -99,6 +99,34 @@ def test_cholesky_routines_equal_scipy():
                                rtol=1e-12)
 
 
+def test_single_precision_factor():
+    rng = np.random.default_rng(6)
+    m = 50
+    G = _spd(rng, m)
+    anorm = np.abs(G).sum(axis=0).max()
+    G32 = np.asfortranarray(G, dtype=np.float32)
+    assert la.potrf(G32) == 0
+    L_ref = lapack.spotrf(np.asfortranarray(G, dtype=np.float32), lower=1)[0]
+    np.testing.assert_allclose(np.tril(G32), L_ref, rtol=1e-5, atol=1e-5)
+    b = rng.standard_normal((m, 1)).astype(np.float32)
+    x = la.potrs(G32, np.asfortranarray(b.copy()))
+    assert x.dtype == np.float32
+    np.testing.assert_allclose(G @ x, b, rtol=0, atol=1e-3 * np.abs(b).max() * np.linalg.cond(G))
+    ref = lapack.spocon(L_ref, anorm, uplo="L")[0]
+    assert la.pocon(G32, anorm) == pytest.approx(ref, rel=1e-5)
+    with pytest.raises(ValueError, match="float32"):
+        la.potrs(G32, np.ones((m, 1), order="F"))  # right-hand side of the wrong precision
+
+
+def test_symm_single_vector_uses_the_same_product():
+    rng = np.random.default_rng(7)
+    G = _spd(rng, 30)
+    x = rng.standard_normal((30, 1))
+    C = np.asfortranarray(rng.standard_normal((30, 1)))
+    want = 2.0 * G @ x + 0.5 * C
+    np.testing.assert_allclose(la.symm(np.tril(G), x, C, alpha=2.0, beta=0.5), want, rtol=1e-12)
+
+
 def test_potrf_reports_indefinite_minor():
     G = np.asfortranarray(np.diag([1.0, 2.0, -1.0, 4.0]))
     assert la.potrf(G) == 3

@@ -1,11 +1,11 @@
-"""Linear-algebra kernels that BLAS cannot fuse (weighted row norms for leverages)."""
+"""Linear-algebra kernels that BLAS cannot fuse (weighted row norms, shifted precision casts)."""
 
 import numba
 import numpy as np
 
 from interpstat._jit import jit
 
-__all__ = ["weighted_row_sq_norms"]
+__all__ = ["lower_to_float32", "weighted_row_sq_norms"]
 
 
 @jit(parallel=True)
@@ -66,3 +66,36 @@ def weighted_row_sq_norms(A, w, out):
     if A.flags.f_contiguous and not A.flags.c_contiguous:
         return _row_sq_norms_cols(A, w, out)
     return _row_sq_norms_rows(A, w, out)
+
+
+@jit()
+def _lower_to_float32(S, diag_add, all_add, out):
+    m = S.shape[0]
+    for j in range(m):  # column by column: contiguous for Fortran-ordered S and out
+        out[j, j] = np.float32(S[j, j] + all_add + diag_add)
+        for i in range(j + 1, m):
+            out[i, j] = np.float32(S[i, j] + all_add)
+    return out
+
+
+def lower_to_float32(S, diag_add, all_add, out):
+    """Write the lower triangle of ``S + all_add + diag_add I`` into ``out`` in float32.
+
+    One pass over the lower triangle (the upper triangles are neither read nor
+    written): the single-precision copy of a shifted Gram matrix
+    ``K + ridge I + t u u^T`` (``u`` the constant unit vector, so the rank-one
+    term adds ``t / m`` to every entry) that a mixed-precision solve factors.
+    The sum is formed in float64 and rounded once.
+
+    Parameters
+    ----------
+    S : ndarray of shape (m, m), float64
+        Any layout; Fortran order is the fast one.
+    diag_add, all_add : float
+    out : ndarray of shape (m, m), float32, written in place
+
+    Returns
+    -------
+    out : ndarray of shape (m, m)
+    """
+    return _lower_to_float32(S, float(diag_add), float(all_add), out)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from interpstat._jit import num_threads
-from interpstat._kernels.linalg import weighted_row_sq_norms
+from interpstat._kernels.linalg import lower_to_float32, weighted_row_sq_norms
 
 
 def _reference(A, w):
@@ -65,3 +65,19 @@ def test_row_and_column_major_kernels_bit_identical():
     weighted_row_sq_norms(np.ascontiguousarray(A), w, out_c)
     weighted_row_sq_norms(np.asfortranarray(A), w, out_f)
     np.testing.assert_array_equal(out_c, out_f)
+
+
+@pytest.mark.parametrize("m", [0, 1, 5, 64])
+def test_lower_to_float32_matches_reference(m):
+    rng = np.random.default_rng(m)
+    S = rng.standard_normal((m, m)) * 1e3
+    ref = np.zeros((m, m), dtype=np.float32)
+    for i in range(m):
+        for j in range(i + 1):
+            ref[i, j] = np.float32(float(S[i, j]) + 0.25 + (3.5 if i == j else 0.0))
+    for name, Sl in [("F", np.asfortranarray(S)), ("C", np.ascontiguousarray(S)),
+                     ("block", np.asfortranarray(np.pad(S, 2))[2 : 2 + m, 2 : 2 + m])]:
+        out = np.full((m, m), np.nan, dtype=np.float32, order="F")
+        lower_to_float32(Sl, 3.5, 0.25, out)
+        np.testing.assert_array_equal(np.tril(out), ref, err_msg=name)
+        assert np.isnan(out[np.triu_indices(m, 1)]).all(), "upper triangle written"
