@@ -1,6 +1,10 @@
 """Minimum-norm least squares: ``MinNormRegressor`` and the double-descent ``minnorm_path``."""
 
+import functools
+import queue
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from numbers import Real
 from typing import ClassVar
@@ -12,8 +16,10 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils import check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from threadpoolctl import ThreadpoolController
 
-from interpstat._kernels.linalg import weighted_row_sq_norms
+from interpstat import _lapack as _la
+from interpstat._kernels.linalg import lower_to_float32, weighted_row_sq_norms
 from interpstat._loo import loo_gcv_svd
 
 __all__ = ["MinNormRegressor", "PathResult", "minnorm_path"]
@@ -39,63 +45,57 @@ class _IllConditionedError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# BLAS through scipy only.  numpy and scipy each ship their own OpenBLAS with
-# its own thread pool; alternating calls between the two makes the idle pool's
-# spinning threads fight the working one for the cores (measured here: a numpy
-# product followed by a 1000 x 1000 scipy Cholesky took 39 ms, the same two
-# steps in scipy alone 19 ms).  The
-# Cholesky route therefore does its products with scipy's BLAS, the library
-# of its LAPACK calls.
+# BLAS and LAPACK through scipy's library only, called without the GIL
+# (interpstat._lapack).  numpy and scipy each ship their own OpenBLAS with
+# its own thread pool; alternating calls between the two makes the idle
+# pool's spinning threads fight the working one for the cores (measured here:
+# a numpy product followed by a 1000 x 1000 scipy Cholesky took 39 ms, the
+# same two steps in scipy alone 19 ms).  The Cholesky route therefore does
+# its products with the BLAS of its LAPACK calls.  The bindings read column
+# blocks of C- or F-ordered arrays in place (no copies) and release the GIL,
+# so minnorm_path can factor one point while the next Gram update runs.
 # ---------------------------------------------------------------------------
 
 
 def _dot(A, B, trans_a=False):
-    """``A @ B`` (``A.T @ B`` if ``trans_a``) with scipy's dgemm, without copying ``A``.
+    """``A @ B`` (``A.T @ B`` if ``trans_a``) with dgemm, without copying ``A``.
 
     Parameters
     ----------
-    A : ndarray of shape (m, r) (or (r, m) with ``trans_a``), C- or F-contiguous
+    A : ndarray of shape (m, r) (or (r, m) with ``trans_a``)
+        C, F, or a row/column block of either.
     B : ndarray of shape (r, k)
 
     Returns
     -------
     ndarray of shape (m, k), Fortran order
     """
-    if not A.flags.f_contiguous:
-        if A.flags.c_contiguous:
-            A, trans_a = A.T, not trans_a
-        else:
-            A = np.asfortranarray(A)
-    return blas.dgemm(1.0, A, B, trans_a=int(trans_a))
+    return _la.gemm(A, B, trans_a=trans_a)
 
 
 def _gram(X, dual):
-    """Lower triangle of ``X X^T`` (``dual``) or ``X^T X`` with scipy's dsyrk (Fortran order).
+    """Lower triangle of ``X X^T`` (``dual``) or ``X^T X`` with dsyrk (Fortran order).
 
     Parameters
     ----------
-    X : ndarray of shape (n, p), C- or F-contiguous
+    X : ndarray of shape (n, p)
+        C, F, or a row/column block of either.
     dual : bool
 
     Returns
     -------
-    ndarray, (n, n) if ``dual`` else (p, p); only the lower triangle is set
+    ndarray, (n, n) if ``dual`` else (p, p); zeros above the diagonal
     """
-    if X.flags.f_contiguous:
-        return blas.dsyrk(1.0, X, trans=0 if dual else 1, lower=1)
-    if not X.flags.c_contiguous:
-        X = np.ascontiguousarray(X)
-    return blas.dsyrk(1.0, X.T, trans=1 if dual else 0, lower=1)
+    return _la.syrk(X, trans=not dual)
 
 
 def _sym_one_norm(G):
-    """Bound on the 1-norm of the symmetric matrix whose lower triangle is ``G``'s.
+    """1-norm of the symmetric matrix whose lower triangle is ``G``'s (LAPACK ``lansy``).
 
-    ``max column sum + max row sum`` of the lower triangle (LAPACK ``lantr``,
-    O(m^2), upper triangle never read): at least the 1-norm and at most twice
-    it, so the condition estimate built on it errs on the safe side.
+    It bounds the largest eigenvalue, so a condition estimate built on it
+    errs on the safe side.
     """
-    return lapack.dlantr("1", G, uplo="L") + lapack.dlantr("I", G, uplo="L")
+    return _la.lansy_one(G)
 
 
 # ---------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def _lambda_max(L, cap, steps=8):
     alphas, betas = [], []
     beta = 0.0
     for j in range(steps):
-        w = blas.dtrmv(L, blas.dtrmv(L, v, trans=1, lower=1), lower=1)
+        w = _la.trmv(L, _la.trmv(L, v.copy(), trans=True))
         alpha = float(np.sum(v * w))
         w -= alpha * v + beta * v_old
         alphas.append(alpha)
@@ -174,20 +174,23 @@ def _rcond(L, anorm, lam_max=None):
 
     Returns
     -------
-    float
+    rcond : float
+    lam_min : float
+        ``1 / est(||G^-1||_1)``, the estimate of the smallest eigenvalue the
+        condition estimate rests on (0 if the factor is singular).
     """
-    rc1, info = lapack.dpocon(L, 1.0, uplo="L")  # = 1 / ||G^-1||_1 estimate
-    if info != 0 or not rc1 > 0:
-        return 0.0
+    rc1 = _la.pocon(L, 1.0)  # = 1 / ||G^-1||_1 estimate
+    if not rc1 > 0:
+        return 0.0, 0.0
     rcond = rc1 / anorm
     if rcond < _SKIP_REFINE_RCOND:
         lam = _lambda_max(L, anorm) if lam_max is None else min(lam_max, anorm)
         rcond = rc1 / lam
-    return rcond
+    return rcond, rc1
 
 
-def _factor(G, ridge, null_vec=None):
-    """Cholesky-factor ``G + ridge I (+ t u u^T)`` in place; return ``(L, rcond)``.
+def _factor(G, ridge, null_vec=None, lam_min=None):
+    """Cholesky-factor ``G + ridge I (+ t u u^T)`` in place; return ``(L, rcond, lam_min)``.
 
     Parameters
     ----------
@@ -201,6 +204,10 @@ def _factor(G, ridge, null_vec=None):
         Gram matrix ``Xc Xc^T`` with an intercept.  ``t u u^T`` with ``t`` the
         mean eigenvalue is added, which makes ``G`` definite without changing
         the solution for right-hand sides orthogonal to ``u``.
+    lam_min : float, optional
+        An estimate of a lower bound on the smallest eigenvalue of the matrix
+        factored (from a matrix it dominates, see ``minnorm_path``).  When it
+        alone shows ``rcond >= _SKIP_REFINE_RCOND``, ``pocon`` is skipped.
 
     Returns
     -------
@@ -208,22 +215,26 @@ def _factor(G, ridge, null_vec=None):
         Lower Cholesky factor (upper triangle is garbage).
     rcond : float
         Estimate of the reciprocal 2-norm condition number (see ``_rcond``).
+    lam_min : float
+        Estimate of the smallest eigenvalue behind ``rcond``.
     """
     m = G.shape[0]
     if null_vec is not None:  # lower triangle += t u u^T
-        G = blas.dsyr(np.trace(G) / m, null_vec, a=G, lower=1, overwrite_a=1)
+        _la.syr(np.trace(G) / m, null_vec, G)
     if ridge:
         G.flat[:: m + 1] += ridge
     anorm = _sym_one_norm(G)
     if not np.isfinite(anorm) or anorm == 0.0:
         raise _IllConditionedError("the Gram matrix is zero or not finite")
-    L, info = lapack.dpotrf(G, lower=1, clean=0, overwrite_a=1)
-    if info != 0:
+    L = G
+    if _la.potrf(L) != 0:
         raise _IllConditionedError("the Gram matrix is not numerically positive definite")
-    rcond = _rcond(L, anorm)
+    if lam_min is not None and lam_min >= _SKIP_REFINE_RCOND * anorm:
+        return L, lam_min / anorm, lam_min
+    rcond, lam_min = _rcond(L, anorm)
     if not rcond >= _MIN_RCOND_GRAM:
         raise _IllConditionedError(f"Gram condition number estimate {1 / max(rcond, 1e-300):.2e}")
-    return L, rcond
+    return L, rcond, lam_min
 
 
 def _solve_factored(X, Y, ridge, L, rcond_gram, dual, XtY=None, need_resid=False):
@@ -261,7 +272,7 @@ def _solve_factored(X, Y, ridge, L, rcond_gram, dual, XtY=None, need_resid=False
     """
 
     def solve(B):
-        return lapack.dpotrs(L, B, lower=1)[0]
+        return _la.potrs(L, np.array(B, order="F"))
 
     if dual:
         A = solve(Y)
@@ -298,7 +309,7 @@ def _solve_cholesky(X, Y, ridge, rcond, null_vec=None):
     n, p = X.shape
     dual = p > n
     G = _gram(X, dual)
-    L, rcond_gram = _factor(G, ridge, null_vec if dual else None)
+    L, rcond_gram, _ = _factor(G, ridge, null_vec if dual else None)
     if _near_cut(rcond_gram, ridge, rcond):
         # close to the user's rank cut-off: let the SVD apply it exactly
         raise _IllConditionedError("singular values near the rcond cut-off")
@@ -386,7 +397,7 @@ def _loo_gcv_cholesky(X, Y, ridge, fit_intercept, rcond):
     G = _gram(X, dual)
     u = np.full(n, 1.0 / np.sqrt(n)) if fit_intercept and dual else None
     t = np.trace(G) / G.shape[0]  # the shift _factor adds along u
-    L, rc = _factor(G, ridge, u)
+    L, rc, _ = _factor(G, ridge, u)
     if rc < _LOO_MIN_RCOND or _near_cut(rc, ridge, rcond):
         raise _IllConditionedError("LOO needs a well-conditioned Gram matrix")
     if dual:
@@ -756,7 +767,304 @@ class PathResult:
 
 def _path_point_direct(X, Y, ridge, rcond):
     coef, _ = _solve_svd(X, Y, ridge, rcond)
-    return coef, Y - X @ coef, "svd"
+    return coef, Y - _dot(X, coef), "svd"
+
+
+#: Point-level threads in minnorm_path only up to this sample size: each
+#: in-flight point holds two n x n buffers, and from a few thousand rows on
+#: LAPACK's own threads already keep the cores busy during a factorisation.
+_PATH_THREADS_MAX_N = 4096
+#: ... and from this size on (below it, thread start-up outweighs the gain).
+_PATH_THREADS_MIN_N = 200
+
+
+@functools.cache
+def _blas_controller():
+    return ThreadpoolController()
+
+
+def _path_threads(n, n_dual):
+    """Threads for minnorm_path: the BLAS thread count, if point-level threads pay off."""
+    if not (_PATH_THREADS_MIN_N <= n <= _PATH_THREADS_MAX_N and n_dual >= 2):
+        return 1
+    libs = _blas_controller().select(user_api="blas").lib_controllers
+    return min((lib.get_num_threads() for lib in libs), default=1)
+
+
+class _PathRecorder:
+    """Output arrays of :func:`minnorm_path`; each point writes only its own slot.
+
+    Points are computed in any order (and by several threads): ``record``
+    and ``record_outputs`` touch index ``i`` only.
+    """
+
+    def __init__(self, m, n_targets, x_mean, y_mean, test, return_coef, y_1d):
+        self.train = np.empty(m)
+        self.norms = np.empty(m)
+        self.intercepts = np.empty((m, n_targets))
+        self.solvers = [""] * m
+        self.coefs = [None] * m
+        self.x_mean, self.y_mean = x_mean, y_mean
+        self.X_test, self.Y_test = test if test is not None else (None, None)
+        self.test = np.empty(m) if test is not None else None
+        self.return_coef, self.y_1d = return_coef, y_1d
+
+    def record(self, i, p, coef, resid, solver):
+        intercept = self.y_mean - self.x_mean[:p] @ coef
+        self.record_outputs(i, np.mean(resid**2), np.linalg.norm(coef), intercept, solver)
+        if self.test is not None:
+            pred = _dot(self.X_test[:, :p], coef)
+            self.test[i] = np.mean((self.Y_test - pred - intercept) ** 2)
+        if self.return_coef:
+            self.coefs[i] = coef[:, 0].copy() if self.y_1d else np.ascontiguousarray(coef.T)
+
+    def record_outputs(self, i, train, norm, intercept, solver):
+        self.train[i], self.norms[i] = train, norm
+        self.intercepts[i] = intercept
+        self.solvers[i] = solver
+
+
+def _path_primal(out, Xc, Yc, primal, ridge, rcond):
+    """The prefixes with ``p <= n``: one Cholesky factor of ``X^T X`` serves them all.
+
+    The factor of a leading block of ``G`` is the leading block of ``G``'s
+    factor, so each prefix is solved with a view of one factor.  Records
+    points ``0 .. primal.size - 1``.
+    """
+    pm = int(primal[-1])
+    Xp = Xc[:, :pm]
+    G = _gram(Xp, False)
+    if ridge:
+        G.flat[:: pm + 1] += ridge
+    XtY = _dot(Xp, Yc, trans_a=True)
+    L = G.copy(order="F")
+    info = _la.potrf(L)
+    # lambda_max of the largest prefix bounds every prefix's (interlacing)
+    lam_max = _lambda_max(L, _sym_one_norm(G)) if info == 0 else None
+    # Largest prefix first: cond(G_p) <= cond(G_q) for p < q (interlacing), so
+    # once a prefix is well conditioned its estimate serves every smaller one.
+    good_rc = None
+    for j in range(primal.size - 1, -1, -1):
+        p = int(primal[j])
+        Xq = Xc[:, :p]
+        try:
+            if info != 0 and p >= info:
+                raise _IllConditionedError("leading minor not positive definite")
+            Lp = L[:p, :p]  # a view: the bindings take its leading dimension
+            if good_rc is None:
+                rc = _rcond(Lp, _sym_one_norm(G[:p, :p]), lam_max)[0]
+                if rc >= _SKIP_REFINE_RCOND:
+                    good_rc = rc
+            else:
+                rc = good_rc
+            if not rc >= _MIN_RCOND_GRAM or _near_cut(rc, ridge, rcond):
+                raise _IllConditionedError("ill-conditioned prefix")
+            coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, False, XtY[:p], True)
+            solver = "cholesky"
+        except _IllConditionedError:
+            coef, resid, solver = _path_point_direct(Xq, Yc, ridge, rcond)
+        out.record(j, p, coef, resid, solver)
+
+
+#: A point with p > n takes its smallest-eigenvalue estimate from the point
+#: this many places earlier (see ``_path_dual``); in the pipeline that point
+#: has almost always finished, and the choice does not depend on the threads.
+_PATH_LAG = 3
+
+
+#: Most refinement steps of the mixed-precision dual solve; where it is
+#: accepted it needs about four (each gains -log10(rho) >= 5 digits).
+_MIXED_MAX_STEPS = 8
+#: The mixed-precision solve is accepted when every refinement step contracts
+#: the correction at least this much.  The contraction is about 0.1 to 1 times
+#: ``cond(F) u_32`` (``u_32 = 2^-24``; 0.1 near the threshold, 1 far from it,
+#: measured on Gaussian Gram matrices), so this certifies ``cond(F)`` below
+#: about 1.7e3, the regime where the float64 Cholesky solution needs no
+#: refinement through ``X`` (``_SKIP_REFINE_RCOND``).
+_MIXED_MAX_CONTRACTION = 1e-5
+_U32 = float(np.finfo(np.float32).eps) / 2
+
+
+def _dual_mixed(S, Yc, ridge, null_vec, work32):
+    """Mixed-precision solve of ``F a = y``, ``F = K + ridge I + t u u^T``; ``K`` intact in ``S``.
+
+    ``F`` is factored in float32 (``spotrf`` takes half the time of
+    ``dpotrf``) and the solution refined with float64 residuals
+    ``y - F a`` (products with ``K`` in float64, ``dsymv``).  Each step
+    contracts the error by about ``rho = cond(F) u_32`` until it reaches the
+    ``cond(F) eps`` accuracy of a float64 Cholesky solve (Higham, *Accuracy
+    and Stability of Numerical Algorithms*, 2nd ed., 2002, sec. 12.1; Carson
+    & Higham, SIAM J. Sci. Comput. 40, 2018).  The observed contraction is
+    thus the condition estimate: the solve is accepted only when every step
+    contracts by ``_MIXED_MAX_CONTRACTION`` or more (``cond(F) <~ 1.7e3``)
+    and the corrections fall below ``cond(F) eps``.  Otherwise (the factor
+    fails, a step contracts less, or refinement stalls) it returns ``None``
+    and the caller takes the float64 route with ``pocon`` and refinement
+    through ``X``.
+
+    Parameters
+    ----------
+    S : ndarray of shape (n, n), Fortran order
+        Lower triangle: ``K``.  Not modified.
+    Yc : ndarray of shape (n, k)
+    ridge : float
+    null_vec : ndarray of shape (n,) or None
+        The constant unit vector of an intercept, with shift ``t = tr(K) / n``.
+    work32 : ndarray of shape (n, n), float32, Fortran order
+        Receives the float32 factor.
+
+    Returns
+    -------
+    (A, KA, rcond) or None
+        ``A = F^{-1} y``, ``K A`` and the reciprocal condition estimate
+        ``u_32 / rho``.
+    """
+    n = S.shape[0]
+    shift = np.trace(S) / n if null_vec is not None else 0.0
+    lower_to_float32(S, ridge, shift / n, work32)  # t u u^T = (t / n) everywhere
+    if _la.potrf(work32) != 0:
+        return None
+    A = np.zeros(Yc.shape, order="F")
+    R = Yc
+    rho, prev = 0.0, None
+    for _ in range(_MIXED_MAX_STEPS):
+        D = _la.potrs(work32, np.asfortranarray(R, dtype=np.float32)).astype(np.float64)
+        A += D
+        KA = _la.symm(S, A)
+        FA = KA + ridge * A if ridge else KA.copy()
+        if null_vec is not None:
+            FA += shift * np.outer(null_vec, null_vec @ A)
+        R = Yc - FA
+        dn, an = np.linalg.norm(D), np.linalg.norm(A)
+        if not np.isfinite(an):
+            return None
+        if prev is not None:
+            # converged to the float64 accuracy cond(F) eps (cond(F) ~ rho / u_32)?
+            # The last ratio is not a contraction but the rounding floor.
+            if dn <= _EPS * max(16.0, rho / _U32) * an:
+                return A, KA, min(1.0, _U32 / rho) if rho > 0 else 1.0
+            rho = max(rho, dn / prev)
+            if rho > _MIXED_MAX_CONTRACTION:
+                return None
+        if dn == 0.0:  # exact (y = 0)
+            return A, KA, 1.0
+        prev = dn
+    return None
+
+
+def _path_dual_point(out, i, p, S, Xc, Yc, ridge, rcond, null_vec, m_acc, want_coef, lam_min,
+                     work32):
+    """One prefix with ``p > n``, from ``S`` whose lower triangle is ``K = X_p X_p^T``.
+
+    Where nobody asked for ``coef`` (no test data, no ``return_coef``) and
+    ``F`` is well conditioned, every output comes from ``K`` and
+    ``a = F^{-1} y`` (mixed precision, ``_dual_mixed``) without touching
+    ``X_p``: train residual ``y - K a``, ``||coef||^2 = a^T K a`` and the
+    intercept through ``m = X_p mean_p`` (``m_acc``, accumulated like
+    ``K``).  Otherwise ``S`` is factored in float64 in place and the point
+    solved like ``MinNormRegressor``'s Cholesky route (refined through
+    ``X_p``, SVD fall-back).  Returns the estimate of the smallest
+    eigenvalue of the factored matrix (0 if unknown).
+    """
+    Xq = Xc[:, :p]
+    lam = 0.0
+    try:
+        if not want_coef:
+            mixed = _dual_mixed(S, Yc, ridge, null_vec, work32)
+            if mixed is not None and not _near_cut(mixed[2], ridge, rcond):
+                A, KA, _ = mixed
+                intercept = out.y_mean - (m_acc[:, 0] @ A if m_acc is not None else 0.0)
+                norm = np.sqrt(max(float(np.sum(A * KA)), 0.0))
+                out.record_outputs(i, np.mean((Yc - KA) ** 2), norm, intercept, "cholesky")
+                return lam
+        Lp, rc, lam = _factor(S, ridge, null_vec, lam_min)
+        if _near_cut(rc, ridge, rcond):
+            raise _IllConditionedError("near the rcond cut-off")
+        coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, True, need_resid=True)
+        solver = "cholesky"
+    except _IllConditionedError:
+        coef, resid, solver = _path_point_direct(Xq, Yc, ridge, rcond)
+    out.record(i, p, coef, resid, solver)
+    return lam
+
+
+def _path_dual(out, Xc, Yc, dual, first, ridge, rcond, null_vec, x_mean, want_coef, pool,
+               n_threads):
+    """The prefixes with ``p > n``, recorded from index ``first`` on.
+
+    ``K = X_p X_p^T`` grows by one block of columns per point (``syrk``) and
+    a copy of its lower triangle is factored.  With a thread ``pool`` this
+    thread keeps updating ``K`` while the pool factors the copies of earlier
+    points (every call involved lets go of the GIL); a queue of free buffers
+    bounds the copies in flight to ``n_threads + 1``.
+
+    Condition estimates: the factored matrices only grow along the path
+    (``F_q - F_p = V V^T + (t_q - t_p) u u^T`` is positive semi-definite:
+    ``V`` the new columns, ``t`` the trace shift of an intercept), so the
+    smallest eigenvalue estimated at a point also bounds every later point's
+    from below.  A point whose 1-norm together with the estimate of the
+    point ``_PATH_LAG`` places earlier already gives ``rcond >= 1e-3`` skips
+    ``pocon`` (and then needs no refinement).
+
+    Returns
+    -------
+    list of Future
+        The submitted points (empty without a pool).
+    """
+    n = Xc.shape[0]
+    K = np.zeros((n, n), order="F")
+    m_acc = np.zeros((n, 1)) if null_vec is not None and not want_coef else None
+    lam = np.zeros(len(dual))
+    ready = [threading.Event() for _ in dual]
+
+    local = threading.local()  # one float32 work matrix per thread
+
+    def point(k, p, S, acc):
+        try:
+            a = k - _PATH_LAG
+            known = 0.0
+            if a >= 0:
+                ready[a].wait()
+                known = lam[a]
+            if want_coef:
+                work32 = None
+            elif getattr(local, "work32", None) is None:
+                work32 = local.work32 = np.empty((n, n), dtype=np.float32, order="F")
+            else:
+                work32 = local.work32
+            own = _path_dual_point(out, first + k, p, S, Xc, Yc, ridge, rcond, null_vec, acc,
+                                   want_coef, known if known > 0 else None, work32)
+            lam[k] = max(own, known)
+        finally:
+            ready[k].set()
+
+    if pool is not None:
+        free = queue.SimpleQueue()
+        for _ in range(n_threads + 1):
+            free.put(np.empty((n, n), order="F"))
+
+        def task(k, p, S, acc):
+            try:
+                point(k, p, S, acc)
+            finally:
+                free.put(S)
+
+    else:
+        S = np.empty((n, n), order="F")
+    futures = []
+    done = 0
+    for k, p in enumerate(dual):
+        p = int(p)
+        _la.syrk(Xc[:, done:p], K, beta=1.0)  # lower triangle
+        if m_acc is not None:
+            _la.gemm(Xc[:, done:p], x_mean[done:p, None], m_acc, beta=1.0)
+        done = p
+        if pool is None:
+            point(k, p, _la.lacpy_lower(K, S), m_acc)
+        else:
+            acc = None if m_acc is None else m_acc.copy()
+            futures.append(pool.submit(task, k, p, _la.lacpy_lower(K, free.get()), acc))
+    return futures
 
 
 def minnorm_path(
@@ -848,111 +1156,42 @@ def minnorm_path(
     else:
         x_mean, y_mean = np.zeros(P), np.zeros(Y.shape[1])
         Xc, Yc = X, Y
-    Xf = np.asfortranarray(Xc)  # column prefixes and blocks are contiguous
+    # column blocks of a C- or F-ordered Xc are read in place (no copy)
+    if not (Xc.flags.c_contiguous or Xc.flags.f_contiguous):
+        Xc = np.ascontiguousarray(Xc)
     null_vec = np.full(n, 1.0 / np.sqrt(n)) if fit_intercept else None
-
-    m = ps.size
-    train = np.empty(m)
-    test = np.empty(m) if X_test is not None else None
-    norms = np.empty(m)
-    solvers = [""] * m
-    coefs = [None] * m
-    intercepts = np.empty((m, Y.shape[1]))
-
-    def record(i, p, coef, resid, solver):
-        intercept = y_mean - x_mean[:p] @ coef
-        train[i] = np.mean(resid**2)
-        norms[i] = np.linalg.norm(coef)
-        intercepts[i] = intercept
-        solvers[i] = solver
-        if test is not None:
-            test[i] = np.mean((Yt - X_test[:, :p] @ coef - intercept) ** 2)
-        if return_coef:
-            coefs[i] = coef[:, 0].copy() if y.ndim == 1 else np.ascontiguousarray(coef.T)
-
+    test = (X_test, Yt) if X_test is not None else None
+    out = _PathRecorder(ps.size, Y.shape[1], x_mean, y_mean, test, return_coef, y.ndim == 1)
     rcond_ = _default_rcond(n, P) if rcond is None else float(rcond)
-    i = 0
-    primal = ps[ps <= n]
-    if primal.size:
-        pm = int(primal[-1])
-        Xp = Xf[:, :pm]
-        G = _gram(Xp, False)
-        if ridge:
-            G.flat[:: pm + 1] += ridge
-        XtY = _dot(Xp, Yc, trans_a=True)
-        L, info = lapack.dpotrf(G, lower=1, clean=0, overwrite_a=0)
-        # lambda_max of the largest prefix bounds every prefix's (interlacing)
-        lam_max = _lambda_max(L, _sym_one_norm(G)) if info == 0 else None
-        # Largest prefix first: cond(G_p) <= cond(G_q) for p < q (interlacing), so
-        # once a prefix is well conditioned its estimate serves every smaller one.
-        good_rc = None
-        for j in range(primal.size - 1, -1, -1):
-            p = int(primal[j])
-            Xq = Xf[:, :p]
-            try:
-                if info != 0 and p >= info:
-                    raise _IllConditionedError("leading minor not positive definite")
-                Lp = np.asfortranarray(L[:p, :p])
-                if good_rc is None:
-                    rc = _rcond(Lp, _sym_one_norm(G[:p, :p]), lam_max)
-                    if rc >= _SKIP_REFINE_RCOND:
-                        good_rc = rc
-                else:
-                    rc = good_rc
-                if not rc >= _MIN_RCOND_GRAM or _near_cut(rc, ridge, rcond_):
-                    raise _IllConditionedError("ill-conditioned prefix")
-                coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, False, XtY[:p], True)
-                solver = "cholesky"
-            except _IllConditionedError:
-                coef, resid, solver = _path_point_direct(Xq, Yc, ridge, rcond_)
-            record(j, p, coef, resid, solver)
-        i = primal.size
-    # p > n: K = X_p X_p^T grows by one block of columns per point.  Where the
-    # factor needs no refinement and nobody asked for coef (no test data, no
-    # return_coef), every output comes from K and a = K^{-1} y without
-    # touching X_p: train residual y - K a, ||coef||^2 = a^T K a and the
-    # intercept through m = X_p mean_p, accumulated like K.
+    primal, dual = ps[ps <= n], ps[ps > n]
     want_coef = return_coef or test is not None
-    K = np.zeros((n, n), order="F")
-    buf = np.empty((n, n), order="F")
-    m_acc = np.zeros((n, 1)) if fit_intercept and not want_coef else None
-    done = 0
-    for p in ps[ps > n]:
-        p = int(p)
-        blk = Xf[:, done:p]
-        K = blas.dsyrk(1.0, blk, beta=1.0, c=K, lower=1, overwrite_c=1)  # lower triangle
-        if m_acc is not None:
-            m_acc += _dot(blk, x_mean[done:p, None])
-        done = p
-        Xq = Xf[:, :p]
-        try:
-            np.copyto(buf, K)
-            Lp, rc = _factor(buf, ridge, null_vec)
-            if _near_cut(rc, ridge, rcond_):
-                raise _IllConditionedError("near the rcond cut-off")
-            if want_coef or rc < _SKIP_REFINE_RCOND:
-                coef, resid = _solve_factored(Xq, Yc, ridge, Lp, rc, True, need_resid=True)
-            else:
-                A = lapack.dpotrs(Lp, Yc, lower=1)[0]
-                KA = blas.dsymm(1.0, K, A, lower=1)
-                train[i] = np.mean((Yc - KA) ** 2)
-                norms[i] = np.sqrt(max(float(np.sum(A * KA)), 0.0))
-                intercepts[i] = y_mean - (m_acc[:, 0] @ A if m_acc is not None else 0.0)
-                solvers[i] = "cholesky"
-                i += 1
-                continue
-            solver = "cholesky"
-        except _IllConditionedError:
-            coef, resid, solver = _path_point_direct(Xq, Yc, ridge, rcond_)
-        record(i, p, coef, resid, solver)
-        i += 1
+    n_threads = _path_threads(n, dual.size)
+    if n_threads == 1:
+        if primal.size:
+            _path_primal(out, Xc, Yc, primal, ridge, rcond_)
+        _path_dual(out, Xc, Yc, dual, primal.size, ridge, rcond_, null_vec, x_mean, want_coef,
+                   None, 0)
+    else:
+        # Point-level threads, each calling single-threaded BLAS: at n ~ 1000
+        # a Cholesky factorisation uses two cores poorly (6.8 ms on two
+        # threads, 9.0 ms on one), while two factorisations side by side, or a
+        # factorisation beside the next Gram update, use both fully.
+        with _blas_controller().limit(limits=1, user_api="blas"), \
+                ThreadPoolExecutor(n_threads) as pool:
+            futures = []
+            if primal.size:
+                futures.append(pool.submit(_path_primal, out, Xc, Yc, primal, ridge, rcond_))
+            futures += _path_dual(out, Xc, Yc, dual, primal.size, ridge, rcond_, null_vec,
+                                  x_mean, want_coef, pool, n_threads)
+            for future in futures:
+                future.result()  # re-raises a point's exception
     return PathResult(
         n_features=ps,
-        train_mse=train,
-        test_mse=test,
-        coef_norm=norms,
-        solver=tuple(solvers),
-        coefs=tuple(coefs) if return_coef else None,
-        intercepts=intercepts[:, 0].copy() if y.ndim == 1 else intercepts,
+        train_mse=out.train,
+        test_mse=out.test,
+        coef_norm=out.norms,
+        solver=tuple(out.solvers),
+        coefs=tuple(out.coefs) if return_coef else None,
+        intercepts=out.intercepts[:, 0].copy() if y.ndim == 1 else out.intercepts,
     )
 

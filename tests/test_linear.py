@@ -499,3 +499,109 @@ def test_path_without_coefs_computes_from_gram(fit_intercept, ridge):
         np.testing.assert_allclose(res.intercepts[i], reg.intercept_, rtol=1e-8, atol=1e-10)
         train = np.mean((y - reg.predict(X[:, :p])) ** 2)
         np.testing.assert_allclose(res.train_mse[i], train, rtol=1e-6, atol=1e-20)
+
+
+# ---------------------------------------------------------------------------
+# minnorm_path at sizes that use point-level threads and the mixed-precision
+# dual solve
+# ---------------------------------------------------------------------------
+
+
+def _path_threads_forced(monkeypatch, k):
+    import interpstat.linear as lin
+
+    monkeypatch.setattr(lin, "_path_threads", lambda n, n_dual: k)
+
+
+@pytest.mark.parametrize(("fit_intercept", "ridge"), [(False, 0.0), (True, 0.0), (True, 3.0)])
+def test_threaded_path_equals_sequential_and_separate_fits(monkeypatch, fit_intercept, ridge):
+    rng = np.random.default_rng(31)
+    n = 240
+    X = rng.standard_normal((n, 1500)) + 0.2
+    y = X[:, :20] @ rng.standard_normal(20) + rng.standard_normal(n) + 1.0
+    ps = [30, 200, 239, 240, 241, 250, 300, 400, 600, 900, 1500]
+    import interpstat.linear as lin
+
+    accepted = []
+    mixed = lin._dual_mixed
+
+    def counting(*args):
+        out = mixed(*args)
+        accepted.append(out is not None)
+        return out
+
+    monkeypatch.setattr(lin, "_dual_mixed", counting)
+    runs = {}
+    for k in (1, 2, 3):
+        _path_threads_forced(monkeypatch, k)
+        runs[k] = minnorm_path(X, y, ps, ridge=ridge, fit_intercept=fit_intercept)
+    # the well-conditioned dual points (p >= 300) take the mixed-precision solve
+    assert sum(accepted) >= 3 * 3
+    for k in (2, 3):
+        for field in ("train_mse", "coef_norm", "intercepts"):
+            np.testing.assert_allclose(getattr(runs[k], field), getattr(runs[1], field),
+                                       rtol=1e-10, atol=1e-20, err_msg=f"{field}, {k} threads")
+        assert runs[k].solver == runs[1].solver
+    res = runs[2]
+    for i, p in enumerate(ps):
+        reg = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept, solver="svd")
+        reg.fit(X[:, :p], y)
+        np.testing.assert_allclose(res.coef_norm[i], np.linalg.norm(reg.coef_), rtol=1e-9)
+        np.testing.assert_allclose(res.intercepts[i], reg.intercept_, rtol=1e-9, atol=1e-10)
+        train = np.mean((y - reg.predict(X[:, :p])) ** 2)
+        np.testing.assert_allclose(res.train_mse[i], train, rtol=1e-6, atol=1e-20)
+
+
+def test_threaded_path_with_test_data_and_coefs(monkeypatch):
+    _path_threads_forced(monkeypatch, 2)
+    rng = np.random.default_rng(32)
+    n = 220
+    X, Xt = rng.standard_normal((n, 900)), rng.standard_normal((50, 900))
+    w = rng.standard_normal(900) / 30
+    y, yt = X @ w + 0.1 * rng.standard_normal(n), Xt @ w
+    ps = [50, 219, 221, 300, 900]
+    res = minnorm_path(X, y, ps, X_test=Xt, y_test=yt, return_coef=True, fit_intercept=True)
+    for i, p in enumerate(ps):
+        reg = MinNormRegressor(solver="svd").fit(X[:, :p], y)
+        np.testing.assert_allclose(res.coefs[i], reg.coef_, rtol=1e-8, atol=1e-11)
+        np.testing.assert_allclose(res.test_mse[i], np.mean((yt - reg.predict(Xt[:, :p])) ** 2),
+                                   rtol=1e-8)
+
+
+def test_path_threads_follow_the_blas_limit():
+    from threadpoolctl import threadpool_limits
+
+    from interpstat.linear import _path_threads
+
+    assert _path_threads(50, 25) == 1  # too small to pay off
+    with threadpool_limits(1):  # e.g. inside simulate(inner_threads=1)
+        assert _path_threads(1000, 25) == 1
+    with threadpool_limits(2):
+        assert _path_threads(1000, 25) == 2
+
+
+@pytest.mark.parametrize("cond", [1e1, 1e3, 1e5, 1e8])
+def test_mixed_dual_solve_accepts_only_well_conditioned(cond):
+    # The float32-factor solve must certify itself: accepted (and then as
+    # accurate as a float64 solve) for well-conditioned F, refused when the
+    # contraction reveals cond(F) above ~1e3.
+    from interpstat import _lapack as la
+    from interpstat.linear import _dual_mixed
+
+    rng = np.random.default_rng(int(np.log10(cond)))
+    n = 120
+    Q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    eig = np.geomspace(1.0, 1.0 / cond, n) * 1e3
+    K = (Q * eig) @ Q.T
+    y = rng.standard_normal((n, 1))
+    work = np.empty((n, n), dtype=np.float32, order="F")
+    out = _dual_mixed(la.syrk(Q * np.sqrt(eig)), y, 0.0, None, work)
+    if cond <= 1e2:
+        assert out is not None
+        A, KA, rc = out
+        exact = Q @ ((Q.T @ y) / eig[:, None])
+        np.testing.assert_allclose(A, exact, rtol=100 * cond * EPS)
+        np.testing.assert_allclose(KA, K @ A, rtol=1e-12, atol=1e-12)
+        assert 0.1 / cond <= rc <= 1.0  # an estimate, not 10x too pessimistic
+    elif cond >= 1e5:
+        assert out is None
