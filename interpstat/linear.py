@@ -1081,15 +1081,24 @@ def minnorm_path(
 ):
     """Minimum-norm (or ridge) fits on nested column prefixes ``X[:, :p]``, in one pass.
 
-    The double-descent curve at about the cost of one fit: for prefixes with
-    ``p <= n`` one Cholesky factor of ``X^T X`` serves every prefix (the
-    factor of a leading block is the leading block of the factor); for
-    ``p > n`` the Gram matrix ``X_p X_p^T`` is updated with each new block of
-    columns and re-factored (``n^3/3`` per point).  Every point is refined
-    through ``X_p`` like :class:`MinNormRegressor`'s Cholesky path and falls
-    back to an SVD solve where the Gram matrix is too ill-conditioned, so
-    each point equals a separate ``MinNormRegressor(ridge=ridge,
-    fit_intercept=fit_intercept).fit(X[:, :p], y)``.
+    The double-descent curve at a few times the cost of one fit: for
+    prefixes with ``p <= n`` one Cholesky factor of ``X^T X`` serves every
+    prefix (the factor of a leading block is the leading block of the
+    factor); for ``p > n`` the Gram matrix ``X_p X_p^T`` is updated with each
+    new block of columns and re-factored (``n^3/3`` per point).  Points are
+    refined through ``X_p`` like :class:`MinNormRegressor`'s Cholesky path
+    and fall back to an SVD solve where the Gram matrix is too
+    ill-conditioned, so each point equals a separate
+    ``MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept).fit(X[:, :p], y)``.
+
+    Without test data or ``return_coef``, a well-conditioned point with
+    ``p > n`` is solved in mixed precision (a float32 factor, refined with
+    float64 residuals until the float64 accuracy; the refinement's
+    contraction certifies the conditioning) and its outputs come from the
+    Gram matrix alone.  For ``200 <= n <= 4096`` the points are factored in
+    threads (as many as BLAS is allowed, see ``threadpoolctl``) while the
+    next Gram update runs; each thread's BLAS is single-threaded meanwhile.
+    Under ``threadpool_limits(1)`` everything runs in the calling thread.
 
     Parameters
     ----------
