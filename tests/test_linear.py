@@ -480,6 +480,17 @@ def test_path_with_duplicated_columns_falls_back_and_agrees(fit_intercept):
     assert res.solver[ps.index(7)] == "cholesky"
 
 
+def _assert_gram_outputs_equal_fits(res, X, y, ps, ridge, fit_intercept, rtol):
+    """Norms, intercepts and train MSE of a path equal separate SVD fits."""
+    for i, p in enumerate(ps):
+        reg = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept, solver="svd")
+        reg.fit(X[:, :p], y)
+        np.testing.assert_allclose(res.coef_norm[i], np.linalg.norm(reg.coef_), rtol=rtol)
+        np.testing.assert_allclose(res.intercepts[i], reg.intercept_, rtol=rtol, atol=1e-10)
+        train = np.mean((y - reg.predict(X[:, :p])) ** 2)
+        np.testing.assert_allclose(res.train_mse[i], train, rtol=1e-6, atol=1e-20)
+
+
 @pytest.mark.parametrize("fit_intercept", [False, True])
 @pytest.mark.parametrize("ridge", [0.0, 2.0])
 def test_path_without_coefs_computes_from_gram(fit_intercept, ridge):
@@ -492,13 +503,7 @@ def test_path_without_coefs_computes_from_gram(fit_intercept, ridge):
     ps = [10, 45, 90, 200, 400]
     res = minnorm_path(X, y, ps, ridge=ridge, fit_intercept=fit_intercept)
     assert res.coefs is None
-    for i, p in enumerate(ps):
-        reg = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept, solver="svd")
-        reg.fit(X[:, :p], y)
-        np.testing.assert_allclose(res.coef_norm[i], np.linalg.norm(reg.coef_), rtol=1e-8)
-        np.testing.assert_allclose(res.intercepts[i], reg.intercept_, rtol=1e-8, atol=1e-10)
-        train = np.mean((y - reg.predict(X[:, :p])) ** 2)
-        np.testing.assert_allclose(res.train_mse[i], train, rtol=1e-6, atol=1e-20)
+    _assert_gram_outputs_equal_fits(res, X, y, ps, ridge, fit_intercept, rtol=1e-8)
 
 
 # ---------------------------------------------------------------------------
@@ -543,13 +548,7 @@ def test_threaded_path_equals_sequential_and_separate_fits(monkeypatch, fit_inte
                                        rtol=1e-10, atol=1e-20, err_msg=f"{field}, {k} threads")
         assert runs[k].solver == runs[1].solver
     res = runs[2]
-    for i, p in enumerate(ps):
-        reg = MinNormRegressor(ridge=ridge, fit_intercept=fit_intercept, solver="svd")
-        reg.fit(X[:, :p], y)
-        np.testing.assert_allclose(res.coef_norm[i], np.linalg.norm(reg.coef_), rtol=1e-9)
-        np.testing.assert_allclose(res.intercepts[i], reg.intercept_, rtol=1e-9, atol=1e-10)
-        train = np.mean((y - reg.predict(X[:, :p])) ** 2)
-        np.testing.assert_allclose(res.train_mse[i], train, rtol=1e-6, atol=1e-20)
+    _assert_gram_outputs_equal_fits(res, X, y, ps, ridge, fit_intercept, rtol=1e-9)
 
 
 def test_threaded_path_with_test_data_and_coefs(monkeypatch):
