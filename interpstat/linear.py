@@ -931,9 +931,9 @@ def _dual_mixed(S, Yc, ridge, null_vec, work32):
         D = _la.potrs(work32, np.asfortranarray(R, dtype=np.float32)).astype(np.float64)
         A += D
         KA = _la.symm(S, A)
-        FA = KA + ridge * A if ridge else KA.copy()
+        FA = KA + ridge * A if ridge else KA
         if null_vec is not None:
-            FA += shift * np.outer(null_vec, null_vec @ A)
+            FA = FA + shift * np.outer(null_vec, null_vec @ A)
         R = Yc - FA
         dn, an = np.linalg.norm(D), np.linalg.norm(A)
         if not np.isfinite(an):
