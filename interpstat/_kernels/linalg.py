@@ -69,23 +69,25 @@ def weighted_row_sq_norms(A, w, out):
 
 
 @jit()
-def _lower_to_float32(S, diag_add, all_add, out):
+def _lower_to_float32(S, diag_add, all_add, scale, out):
     m = S.shape[0]
     for j in range(m):  # column by column: contiguous for Fortran-ordered S and out
-        out[j, j] = np.float32(S[j, j] + all_add + diag_add)
+        out[j, j] = np.float32((S[j, j] + all_add + diag_add) * scale)
         for i in range(j + 1, m):
-            out[i, j] = np.float32(S[i, j] + all_add)
+            out[i, j] = np.float32((S[i, j] + all_add) * scale)
     return out
 
 
-def lower_to_float32(S, diag_add, all_add, out):
-    """Write the lower triangle of ``S + all_add + diag_add I`` into ``out`` in float32.
+def lower_to_float32(S, diag_add, all_add, out, scale=1.0):
+    """Write the lower triangle of ``scale * (S + all_add + diag_add I)`` into ``out`` in float32.
 
     One pass over the lower triangle (the upper triangles are neither read nor
     written): the single-precision copy of a shifted Gram matrix
     ``K + ridge I + t u u^T`` (``u`` the constant unit vector, so the rank-one
     term adds ``t / m`` to every entry) that a mixed-precision solve factors.
-    The sum is formed in float64 and rounded once.
+    The sum is formed and scaled in float64 and rounded once; ``scale``
+    (e.g. one over the largest diagonal entry) keeps the float32 entries
+    away from overflow and underflow whatever the scale of ``S``.
 
     Parameters
     ----------
@@ -93,9 +95,10 @@ def lower_to_float32(S, diag_add, all_add, out):
         Any layout; Fortran order is the fast one.
     diag_add, all_add : float
     out : ndarray of shape (m, m), float32, written in place
+    scale : float, default=1.0
 
     Returns
     -------
     out : ndarray of shape (m, m)
     """
-    return _lower_to_float32(S, float(diag_add), float(all_add), out)
+    return _lower_to_float32(S, float(diag_add), float(all_add), float(scale), out)

@@ -81,3 +81,17 @@ def test_lower_to_float32_matches_reference(m):
         lower_to_float32(Sl, 3.5, 0.25, out)
         np.testing.assert_array_equal(np.tril(out), ref, err_msg=name)
         assert np.isnan(out[np.triu_indices(m, 1)]).all(), "upper triangle written"
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-60, 1e40])
+def test_lower_to_float32_scale_avoids_overflow_and_underflow(scale):
+    # S of size 1e60 (or 1e-250) would overflow (underflow) float32 unscaled;
+    # scaled by one over its largest entry it is representable
+    rng = np.random.default_rng(7)
+    S = rng.standard_normal((6, 6)) / scale
+    out = np.empty((6, 6), dtype=np.float32, order="F")
+    lower_to_float32(np.asfortranarray(S), 0.0, 0.0, out, scale=scale)
+    ref = np.tril(S * scale).astype(np.float32)
+    np.testing.assert_array_equal(np.tril(out), ref)
+    assert np.all(np.isfinite(np.tril(out)))
+    assert np.count_nonzero(np.tril(out)) == 21
