@@ -58,10 +58,10 @@ class MinNormPath:
         self.X = rng.standard_normal((n, self.P))
         self.y = rng.standard_normal(n)
         self.ps = np.unique(np.round(np.geomspace(n / 10, self.P, 50)).astype(int))
-        minnorm_path(self.X[:50, :80], self.y[:50], [10, 60])  # warm up
+        minnorm_path(self.X[:50, :80], self.y[:50], [10, 60], fit_intercept=False)  # warm up
 
     def time_path_50_points(self, n):
-        minnorm_path(self.X, self.y, self.ps)
+        minnorm_path(self.X, self.y, self.ps, fit_intercept=False)
 
     def time_largest_single_fit(self, n):
         MinNormRegressor(fit_intercept=False).fit(self.X, self.y)

@@ -50,14 +50,16 @@ def test_ridge_zero_equals_lstsq():
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_ridge_shapes_and_intercept_multi_target(fit_intercept):
-    # Ridge: coef_ (n_targets, n_features), intercept_ (n_targets,), shifted targets
+    # Ridge: coef_ (n_targets, n_features), intercept_ (n_targets,) (0.0
+    # without an intercept), shifted targets
     rng = np.random.default_rng(3)
     X = rng.standard_normal((25, 6))
     y = rng.standard_normal(25)
     Y = np.c_[y, y + 1.0]
     reg = MinNormRegressor(ridge=1.0, fit_intercept=fit_intercept).fit(X, Y)
+    ref = Ridge(alpha=1.0, fit_intercept=fit_intercept).fit(X, Y)
     assert reg.coef_.shape == (2, 6)
-    assert np.shape(reg.intercept_) == (2,)
+    assert np.shape(reg.intercept_) == np.shape(ref.intercept_) == ((2,) if fit_intercept else ())
     if fit_intercept:
         np.testing.assert_allclose(reg.intercept_[1], reg.intercept_[0] + 1.0, rtol=1e-12)
         np.testing.assert_allclose(reg.coef_[0], reg.coef_[1], rtol=1e-12)

@@ -118,7 +118,7 @@ def weak_features_replicate(params, rng):
     X = rng.standard_normal((n, D))
     beta = _random_direction(rng, D, params["r2"])
     y = X @ beta + np.sqrt(params["sigma2"]) * rng.standard_normal(n)
-    path = minnorm_path(X, y, ps, return_coef=True)
+    path = minnorm_path(X, y, ps, fit_intercept=False, return_coef=True)
     tail = np.cumsum((beta**2)[::-1])[::-1]  # tail[p] = ||beta_{p:}||^2
     out = {}
     for p, coef in zip(path.n_features, path.coefs, strict=True):

@@ -921,7 +921,7 @@ def gcv(X, y, lam, *, fit_intercept=False, rcond=None):
     >>> bool(np.all(g > 1))  # estimates the prediction risk, noise included
     True
     """
-    from interpstat._loo import loo_gcv_svd
+    from interpstat._spectral import loo_gcv_svd
 
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
