@@ -1,8 +1,8 @@
 """Closed-form risk curves (theory layer): pure, vectorised functions of the curve argument.
 
 Each function documents its formula, its regime of validity and its source; the
-formulas and the conventions for "risk" are collected in the project's
-REFERENCES.md.  By default the functions return the *excess* risk (test noise
+derivations and the conventions for "risk" are collected in ``docs/theory.rst``.
+By default the functions return the *excess* risk (test noise
 excluded); :func:`weak_features_risk` is natively a prediction risk.
 """
 
