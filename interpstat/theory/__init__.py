@@ -16,13 +16,25 @@ from interpstat.theory.linear import (
     weak_features_risk,
 )
 
-# --- further theory modules (random features, kernels, EM) are re-exported here -------------
+# --- EM for the symmetric two-component Gaussian mixture -------------------------------------
+from interpstat.theory.mixture import (
+    EMFixedPoints,
+    em_fixed_points,
+    em_population_step,
+    overspecified_em_step,
+)
+
+# --- further theory modules (random features, kernels) are re-exported here -------------------
 
 __all__ = [
+    "EMFixedPoints",
     "RiskParts",
+    "em_fixed_points",
+    "em_population_step",
     "gcv",
     "minnorm_risk",
     "minnorm_risk_exact",
+    "overspecified_em_step",
     "ridge_risk",
     "weak_features_risk",
 ]
