@@ -485,3 +485,14 @@ def test_fixed_points_edge_cases():
         assert neg.kind == pos.kind[::-1]
     # Model 1 at theta* = -2, w* = .2: the truth theta = -2 is the global maximiser.
     assert em_fixed_points(-2.0, 0.2, learn_weights=False).theta[0] == -2.0
+
+
+@pytest.mark.parametrize("w_star", [0.6, 0.9])
+def test_model1_large_separation_gap_is_the_bernoulli_kl(w_star):
+    # l(theta*) - l(theta_bar) -> (2w* - 1) log(w*/(1 - w*)) as s -> inf (docs/theory.rst).
+    fp = em_fixed_points(8.0, w_star, learn_weights=False)
+    limit = (2 * w_star - 1) * np.log(w_star / (1 - w_star))
+    assert fp.loglik[2] - fp.loglik[0] == pytest.approx(limit, abs=1e-9)
+    # and not yet at s = 3 (the stored 1.7491 for w* = .9)
+    fp3 = em_fixed_points(3.0, w_star, learn_weights=False)
+    assert fp3.loglik[2] - fp3.loglik[0] < limit - 1e-4
