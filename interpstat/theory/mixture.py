@@ -58,6 +58,9 @@ _TAIL = 12.0
 _H_U = 0.25
 _H_G = 0.5
 
+#: Largest number of (point, node) pairs evaluated at once.
+_MAX_GRID = 1 << 20
+
 
 def _n_nodes(r):
     """Half the number of trapezoid nodes needed for ``E f(c + r G)`` at scale ``r``.
@@ -107,15 +110,15 @@ def _gauss_expect(funcs, c, r):
     h = _TAIL / n
     g = h * np.arange(-n, n + 1)
     weight = h * np.exp(-0.5 * g * g) / math.sqrt(2.0 * math.pi)
-    u = c[..., None] + r[..., None] * g
-    at_zero = r == 0
-    out = []
-    for f in funcs:
-        val = f(u) @ weight
-        if np.any(at_zero):
-            val = np.where(at_zero, f(c), val)
-        out.append(val)
-    return out
+    c_flat, r_flat = c.ravel(), r.ravel()
+    out = [np.empty(c_flat.shape) for _ in funcs]
+    step = max(1, _MAX_GRID // g.size)  # bound the (points x nodes) temporaries
+    for lo in range(0, c_flat.size, step):
+        cc, rr = c_flat[lo : lo + step], r_flat[lo : lo + step]
+        u = cc[:, None] + rr[:, None] * g
+        for f, res in zip(funcs, out, strict=True):
+            res[lo : lo + step] = np.where(rr == 0, f(cc), f(u) @ weight)
+    return [res.reshape(c.shape) for res in out]
 
 
 def _sech2(u):
