@@ -888,14 +888,16 @@ def gcv(X, y, lam, *, fit_intercept=False, rcond=None):
         \mathrm{GCV}_0 = \frac{\frac1n y^T (XX^T)^{-2} y}
                               {\left[\frac1n \operatorname{tr} (XX^T)^{-1}\right]^2}.
 
-    Hastie, Montanari, Rosset and Tibshirani (2022, *Ann. Statist.*
-    50(2):949-986, the section on cross-validation) show that it estimates
-    ``sigma2 + R`` consistently in the proportional limit; at finite ``n``
-    it is noisy (the project's simulations at ``gamma = 2``,
-    ``r2 = sigma2 = 1``: standard deviation of ``GCV_0 - (sigma2 + R)``
-    about 0.4 at ``n = 300`` and 0.2 at ``n = 1000``).  The ``lam -> 0``
-    limit is derived in docs/theory.rst, eq. (gcv0).  Computed from one thin
-    SVD for all ``lam``.
+    In the proportional limit, for i.i.d. samples of a linear model with any
+    feature covariance, it converges almost surely to the prediction risk
+    ``sigma2 + R``, uniformly over a range of penalties that includes
+    ``lam = 0`` (Patil et al., *Uniform consistency of cross-validation
+    estimators for high-dimensional ridge regression*, AISTATS 2021, PMLR
+    130:3178-3186).  At finite ``n`` it is noisy (the project's simulations
+    at ``gamma = 2``, ``r2 = sigma2 = 1``: standard deviation of
+    ``GCV_0 - (sigma2 + R)`` about 0.4 at ``n = 300`` and 0.2 at
+    ``n = 1000``).  The ``lam -> 0`` limit is derived in docs/theory.rst,
+    eq. (gcv0).  Computed from one thin SVD for all ``lam``.
 
     Parameters
     ----------
