@@ -332,7 +332,8 @@ def em_population_step(theta, w, theta_star, w_star, *, learn_weights):
     in :math:`G` loses accuracy for :math:`r > 1`), and tails such as
     :math:`1 - w'` for very unequal weights are kept by evaluating
     :math:`\operatorname{sech}^2` and :math:`(1 + \tanh)/2` without
-    cancellation.  If :math:`\theta^* = 0` the map is
+    cancellation.  The grid has about :math:`96\|\theta\| + 49` nodes.
+    If :math:`\theta^* = 0` the map is
     :math:`\theta' = \theta\,E\operatorname{sech}^2(\|\theta\|G + \nu)`
     (see :func:`overspecified_em_step`).  Derivation: docs/theory.rst,
     eqs. (em-map) and (em-reduced).
@@ -507,9 +508,11 @@ def em_fixed_points(theta_star, w_star, *, learn_weights):
     ----------
     Xu, Hsu, Maleki. Benefits of over-parameterization with EM. NeurIPS 2018
     (*Adv. Neural Inf. Process. Syst.* 31:10662-10672), arXiv:1810.11344:
-    EM for Model 2 reaches a global maximiser from almost every initial mean,
-    whereas EM for Model 1 can converge to a spurious fixed point with
-    :math:`\langle\bar\theta, \theta^*\rangle < 0`.
+    for two symmetric components, EM for Model 2 finds the global maximiser
+    of the log-likelihood from almost any initial mean, whereas EM for
+    Model 1 may fail.  The spurious fixed points located here (with
+    :math:`\bar\theta\theta^* < 0`) are the project's computation from the
+    fixed-point equation derived in docs/theory.rst.
 
     Examples
     --------
