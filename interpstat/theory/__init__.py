@@ -1,8 +1,8 @@
 """Closed-form risk curves (theory layer): pure, vectorised functions of the curve argument.
 
 Each function documents its formula, its regime of validity and its source; the
-formulas and the conventions for "risk" are collected in the project's
-REFERENCES.md.  By default the functions return the *excess* risk (test noise
+derivations and the conventions for "risk" are collected in ``docs/theory.rst``.
+By default the functions return the *excess* risk (test noise
 excluded); :func:`weak_features_risk` is natively a prediction risk.
 """
 
@@ -16,13 +16,25 @@ from interpstat.theory.linear import (
     weak_features_risk,
 )
 
-# --- further theory modules (random features, kernels, EM) are re-exported here -------------
+# --- EM for the symmetric two-component Gaussian mixture -------------------------------------
+from interpstat.theory.mixture import (
+    EMFixedPoints,
+    em_fixed_points,
+    em_population_step,
+    overspecified_em_step,
+)
+
+# --- further theory modules (random features, kernels) are re-exported here -------------------
 
 __all__ = [
+    "EMFixedPoints",
     "RiskParts",
+    "em_fixed_points",
+    "em_population_step",
     "gcv",
     "minnorm_risk",
     "minnorm_risk_exact",
+    "overspecified_em_step",
     "ridge_risk",
     "weak_features_risk",
 ]

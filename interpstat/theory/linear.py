@@ -47,7 +47,7 @@ _NOISE_IN_RISK = {"excess": False, "prediction": True}
 _XTOL = 1e-14
 _RTOL = 4 * np.finfo(float).eps
 
-#: Outer limits of every bracket of kappa or c0 (REFERENCES.md §7.2).
+#: Outer limits of every bracket of kappa or c0 (the whole positive float64 range, in logs).
 _BRACKET = (1e-300, 1e300)
 
 
@@ -161,7 +161,7 @@ def _unwrap(a):
 
 
 def _minnorm_parts(gamma, r2, sigma2):
-    """HMRT isotropic ridgeless bias and variance (REFERENCES.md §2.1).
+    """HMRT isotropic ridgeless bias and variance, eq. (minnorm) of docs/theory.rst.
 
     Parameters
     ----------
@@ -186,7 +186,7 @@ def _wishart_factor(n, p):
     """Variance factor of least squares on ``p`` Gaussian features with ``n`` samples.
 
     ``p/(n-p-1)`` for ``p <= n-2``, ``n/(p-n-1)`` for ``p >= n+2`` and ``inf``
-    for ``n-1 <= p <= n+1`` (inverse-Wishart means, REFERENCES.md §2.2).
+    for ``n-1 <= p <= n+1`` (inverse-Wishart means, eq. (exact) of docs/theory.rst).
 
     Parameters
     ----------
@@ -209,7 +209,7 @@ def _wishart_factor(n, p):
 
 
 def _mp_ridge_parts(gamma, lam, r2, sigma2):
-    """Isotropic ridge bias and variance from the MP Stieltjes transform (REFERENCES.md §2.3).
+    """Isotropic ridge bias and variance from the MP Stieltjes transform, eq. (mp-ridge).
 
     With ``a = 1 - gamma + lam``, ``c = 1 - gamma - lam``,
     ``s = sqrt(a**2 + 4 gamma lam)`` and ``m = m(-lam)``, the identities
@@ -278,7 +278,7 @@ def _group_spectrum(eigvals, beta):
 
 
 def _solve_kappa(vals, mult, n, delta):
-    """Solve ``n = sum_i L_i + delta/kappa`` for ``kappa > 0`` (REFERENCES.md §1.3).
+    """Solve ``n = sum_i L_i + delta/kappa`` for ``kappa > 0``, eq. (kappa) of docs/theory.rst.
 
     ``L_i = lam_i/(lam_i + kappa)``; the ``L_i > 1/2`` are summed as
     ``1 - kappa/(lam_i + kappa)`` to keep precision for tiny ``kappa`` (tiny ridge
@@ -327,7 +327,7 @@ def _solve_kappa(vals, mult, n, delta):
 
 
 def _kappa_point(vals, mult, weight, n, delta):
-    """Bias and variance factors of ridge at one ``(n, delta)`` (REFERENCES.md §1.3, §2.4).
+    """Bias and variance factors of ridge at one ``(n, delta)``, eq. (kappa-risk).
 
     Parameters
     ----------
@@ -392,7 +392,7 @@ def _kappa_ridge_parts(gamma, lam, eigvals, beta, r2, sigma2):
 
 
 def _hmrt_ridgeless_c0(gamma, eigvals, beta, r2, sigma2):
-    """HMRT's ridgeless risk for a general spectrum in its ``c0`` form (REFERENCES.md §2.4).
+    """HMRT's ridgeless risk for a general spectrum in its ``c0`` form, eq. (c0).
 
     ``c0`` solves ``1 - 1/gamma = int dH(s)/(1 + c0 gamma s)``, with ``H`` the
     eigenvalue distribution of Sigma, and
@@ -499,7 +499,9 @@ def minnorm_risk(gamma, *, r2=1.0, sigma2=1.0, kind="excess", return_parts=False
     ----------
     Hastie, Montanari, Rosset, Tibshirani. Surprises in high-dimensional
     ridgeless least squares interpolation. *Ann. Statist.* 50(2):949-986,
-    2022 -- the isotropic ridgeless theorem (number recalled; to verify).
+    2022.  arXiv:1903.08560.  The result for isotropic features: the limit
+    of the min-norm risk as ``p/n -> gamma`` (derived, with its assumptions, in
+    docs/theory.rst, eq. (minnorm)).
 
     Examples
     --------
@@ -578,8 +580,9 @@ def minnorm_risk_exact(n, p, *, r2=1.0, sigma2=1.0, kind="excess", return_parts=
     ridgeless least squares interpolation. *Ann. Statist.* 50(2):949-986, 2022.
 
     Belkin, Hsu, Xu. Two models of double descent for weak features.
-    *SIAM J. Math. Data Sci.*, 2020 (finite-sample Gaussian formulas; theorem
-    number recalled; to verify).
+    *SIAM J. Math. Data Sci.*, 2020.  arXiv:1903.07571.  The Gaussian model:
+    the same inverse-Wishart computation.  The derivation of eq. (exact) is
+    written out in docs/theory.rst.
 
     Examples
     --------
@@ -696,18 +699,20 @@ def ridge_risk(
     distribution matter, so a finite ``p`` represents the limit law exactly.
 
     Regime: proportional asymptotics; at ``n >= 200`` Monte-Carlo agrees to
-    about 1% (REFERENCES.md §7.5).
+    about 1% (``tests/theory/test_verification.py``).  Derivations of
+    eqs. (mp-ridge), (kappa), (kappa-risk) and (c0): docs/theory.rst.
 
     References
     ----------
     Hastie, Montanari, Rosset, Tibshirani. Surprises in high-dimensional
     ridgeless least squares interpolation. *Ann. Statist.* 50(2):949-986,
-    2022 -- isotropic ridge and general-covariance ridgeless theorems
-    (numbers recalled; to verify).
+    2022.  arXiv:1903.08560.  The ridge risk for isotropic features and the
+    ridgeless risk for a general covariance (the ``c0`` equation).
 
     Dobriban, Wager. High-dimensional asymptotics of prediction: ridge
-    regression and classification. *Ann. Statist.*, 2018 (venue details to
-    verify) -- optimal ridge and the Marchenko-Pastur risk.
+    regression and classification. *Ann. Statist.* 46(1):247-279, 2018.
+    doi:10.1214/17-AOS1549.  The limiting ridge risk for a general
+    covariance and the optimal penalty :math:`\lambda^* = \sigma^2\gamma/r^2`.
 
     Examples
     --------
@@ -822,8 +827,9 @@ def weak_features_risk(
     References
     ----------
     Belkin, Hsu, Xu. Two models of double descent for weak features.
-    *SIAM J. Math. Data Sci.*, 2020. arXiv:1903.07571 -- the Gaussian model
-    theorem (number recalled; to verify).
+    *SIAM J. Math. Data Sci.*, 2020. arXiv:1903.07571.  The Gaussian model
+    with a subset of observed features (its main result for that model; the
+    derivation of eq. (bhx) from eq. (exact) is in docs/theory.rst).
 
     Examples
     --------
@@ -882,11 +888,16 @@ def gcv(X, y, lam, *, fit_intercept=False, rcond=None):
         \mathrm{GCV}_0 = \frac{\frac1n y^T (XX^T)^{-2} y}
                               {\left[\frac1n \operatorname{tr} (XX^T)^{-1}\right]^2}.
 
-    Hastie, Montanari, Rosset and Tibshirani (2022, Ann. Statist. 50(2); the
-    uniform consistency including ``lam -> 0`` is recalled, to verify) show it
-    estimates ``sigma2 + R`` consistently in the proportional limit; at finite
-    ``n`` it is noisy (REFERENCES.md sec. 2.6: standard deviation about 0.4
-    at n = 300, gamma = 2).  Computed from one thin SVD for all ``lam``.
+    In the proportional limit, for i.i.d. samples of a linear model with any
+    feature covariance, it converges almost surely to the prediction risk
+    ``sigma2 + R``, uniformly over a range of penalties that includes
+    ``lam = 0`` (Patil et al., *Uniform consistency of cross-validation
+    estimators for high-dimensional ridge regression*, AISTATS 2021, PMLR
+    130:3178-3186).  At finite ``n`` it is noisy (the project's simulations
+    at ``gamma = 2``, ``r2 = sigma2 = 1``: standard deviation of
+    ``GCV_0 - (sigma2 + R)`` about 0.4 at ``n = 300`` and 0.2 at
+    ``n = 1000``).  The ``lam -> 0`` limit is derived in docs/theory.rst,
+    eq. (gcv0).  Computed from one thin SVD for all ``lam``.
 
     Parameters
     ----------

@@ -25,7 +25,7 @@ def test_gcv_ridgeless_limit_is_gcv0():
     n, p = 30, 70
     X, y = rng.standard_normal((n, p)), rng.standard_normal(n)
     Kinv = np.linalg.inv(X @ X.T)
-    gcv0 = (y @ Kinv @ Kinv @ y / n) / (np.trace(Kinv) / n) ** 2  # REFERENCES.md sec. 2.6
+    gcv0 = (y @ Kinv @ Kinv @ y / n) / (np.trace(Kinv) / n) ** 2  # eq. (gcv0), docs/theory.rst
     np.testing.assert_allclose(gcv(X, y, 0.0), gcv0, rtol=1e-9)
     np.testing.assert_allclose(gcv(X, y, 1e-11), gcv0, rtol=1e-6)
     # p < n: ordinary least-squares GCV, RSS/n / (1 - p/n)^2

@@ -1,9 +1,10 @@
 """Tests of the closed-form linear risk curves against stored numbers and exact identities.
 
 No Monte-Carlo here: the simulation checks live elsewhere.  Stored numbers come
-from ``tests/results/linear_reference.py`` (project computations, REFERENCES.md
-§6.1); they are compared within half a unit of their last printed digit, the
-rounding bound of the table, because that is all the precision they carry.
+from ``tests/results/linear_reference.py`` (project computations from the
+equations derived in ``docs/theory.rst``); they are compared within half a unit
+of their last recorded digit, the rounding bound, because that is all the
+precision they carry.
 """
 
 import warnings
@@ -57,7 +58,7 @@ def mp_stieltjes(gamma, lam):
     return float(roots[roots > 0][0].real)
 
 
-# --- stored reference numbers (REFERENCES.md §6.1) ---------------------------------------------
+# --- stored reference numbers (tests/results/linear_reference.py) ------------------------------
 
 
 @pytest.mark.parametrize(("gamma", "printed"), ref.MINNORM.items())
@@ -202,7 +203,8 @@ def test_optimal_ridge_identity(gamma, r2, sigma2):
 @pytest.mark.parametrize("gamma", [0.3, 0.9, 1.0, 1.1, 2.0, 7.0])
 @pytest.mark.parametrize("lam", [0.01, 0.3, 2.0])
 def test_mp_form_matches_textbook_expression(gamma, lam):
-    # REFERENCES.md §2.3 as printed (m from np.roots, m' from the implicit derivative);
+    # eq. (mp-ridge) of docs/theory.rst as written (m from np.roots, m' from the implicit
+    # derivative);
     # the implementation uses a rearranged, cancellation-free form.
     m = mp_stieltjes(gamma, lam)
     a = 1.0 - gamma + lam
