@@ -285,7 +285,8 @@ def _proportion_interval(method):
     callable
         ``interval(draws, level) -> (low, high)`` for draws of shape
         ``(n_cells, n_reps)`` that are 0, 1 or NaN: the count of ones out of
-        the non-NaN draws of each cell; NaN where no draw is valid.
+        the non-NaN draws of each cell; NaN where no draw is valid.  The
+        interval is ``[0, .]`` without a success and ``[., 1]`` without a failure.
     """
 
     def interval(draws, level):
@@ -307,6 +308,10 @@ def _proportion_interval(method):
             low[some], high[some] = proportion_confint(
                 count[some], nobs[some], alpha=1.0 - level, method=method
             )
+        # Both intervals end exactly at 0 (no success) and 1 (no failure); the
+        # Wilson formula can miss by an ulp, and then would not cover p = 1.
+        low[some & (count == 0)] = 0.0
+        high[some & (count == nobs)] = 1.0
         return low, high
 
     return interval

@@ -448,6 +448,9 @@ def test_proportion_intervals_match_statsmodels(method, sm_method):
         np.testing.assert_allclose(low, ref_low, rtol=1e-13, atol=0)
         np.testing.assert_allclose(high, ref_high, rtol=1e-13, atol=0)
         assert np.all((low >= 0) & (high <= 1) & (high > low))
+        # exact ends without successes / failures (Wilson's formula can miss 1 by an ulp)
+        assert low[0] == 0.0
+        assert high[-1] == 1.0
         np.testing.assert_array_equal(
             result.covers([0.0, 0.1, 0.5, 0.9, 1.0], level=level, method=method),
             (low <= [0.0, 0.1, 0.5, 0.9, 1.0]) & ([0.0, 0.1, 0.5, 0.9, 1.0] <= high),
