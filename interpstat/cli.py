@@ -1,4 +1,8 @@
-"""The ``interpstat`` command line: list and run reproductions."""
+"""The ``interpstat`` command line: list and run reproductions.
+
+Listing reads the static registry only; a reproduction's module (and with it
+numba, scikit-learn and matplotlib) is imported when it is run.
+"""
 
 import argparse
 import contextlib
@@ -71,8 +75,8 @@ def main(argv=None):
     """
     args = _parser().parse_args(argv)
     if args.command == "list":
-        for name in sorted(REGISTRY):
-            print(f"{name:20s} {get(name).DESCRIPTION}")
+        for name, entry in sorted(REGISTRY.items()):
+            print(f"{name:20s} {entry.description}")
         return 0
     try:
         module = get(args.name)

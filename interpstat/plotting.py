@@ -4,7 +4,16 @@ import numpy as np
 
 __all__ = ["RiskCurveDisplay"]
 
-_INIT_KEYS = ("xlabel", "ylabel", "label")
+_INIT_KEYS = ("xlabel", "ylabel", "label", "curve_styles")
+
+#: Keys a simulated series may have (see RiskCurveDisplay).
+_SERIES_KEYS = frozenset({"x", "mean", "ci", "label", "style", "band"})
+
+#: How simulated points are drawn unless a series' style says otherwise.
+_POINT_STYLE = {"fmt": "o", "markersize": 4, "capsize": 2, "elinewidth": 1, "zorder": 3}
+
+#: The single series given by ``sim_mean`` (black points).
+_SIM_STYLE = {**_POINT_STYLE, "color": "black"}
 
 
 def _as_curve(values, n, name):
@@ -35,30 +44,85 @@ def _log_floor(*arrays):
     return 0.5 * positive.min() if positive.size else 1.0
 
 
-class RiskCurveDisplay:
-    """Risk curves: theory as lines, simulation as means with confidence bars.
-
-    Follows scikit-learn's Display pattern: the object holds plain arrays,
-    :meth:`plot` draws them (importing matplotlib only then), and
-    :meth:`from_simulation` builds and plots a display from a
-    :class:`~interpstat.simulation.SimulationResult`.
+def _series_arrays(series, index, default_x):
+    """Validate one simulated series and return its arrays sorted by x.
 
     Parameters
     ----------
-    x : array-like of shape (n_points,)
-        Horizontal coordinate, e.g. ``p / n``.
+    series : dict
+        Keys from ``_SERIES_KEYS``; ``mean`` is required.
+    index : int
+        Position of the series, for error messages.
+    default_x : array-like of shape (n_points,) or None
+        The display's ``x``, used when the series has none.
+
+    Returns
+    -------
+    x, mean : ndarray of shape (n_points,)
+    ci : pair of ndarray of shape (n_points,) or None
+    """
+    unknown = set(series) - _SERIES_KEYS
+    if unknown:
+        raise ValueError(
+            f"series[{index}] has unknown keys {sorted(unknown)}; allowed: "
+            f"{sorted(_SERIES_KEYS)}."
+        )
+    if "mean" not in series:
+        raise ValueError(f"series[{index}] needs a 'mean'.")
+    x = series.get("x", default_x)
+    if x is None:
+        raise ValueError(f"series[{index}] needs an 'x' (the display has none).")
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    order = np.argsort(x, kind="stable")
+    mean = _as_curve(series["mean"], x.size, f"series[{index}]['mean']")[order]
+    ci = series.get("ci")
+    if ci is not None:
+        ci = tuple(_as_curve(v, x.size, f"series[{index}]['ci']")[order] for v in ci)
+    return x[order], mean, ci
+
+
+class RiskCurveDisplay:
+    """Risk curves: theory as lines, simulations as points with confidence intervals.
+
+    Follows scikit-learn's Display pattern: the object holds plain arrays,
+    :meth:`plot` draws them (importing matplotlib only then, and pyplot only
+    when it has to open a figure), and :meth:`from_simulation` and
+    :meth:`from_frame` build and plot a display from a
+    :class:`~interpstat.simulation.SimulationResult` or a tidy table.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_points,), optional
+        Horizontal coordinate of ``curves`` and ``sim_mean`` (and of every
+        series without its own ``"x"``), e.g. ``p / n``.
     curves : dict of str to array-like of shape (n_points,), optional
         Theory curves by legend label.  Infinite or NaN values (a diverging
         risk at the interpolation threshold, an undefined regime) are drawn as
         gaps.
     sim_mean : array-like of shape (n_points,), optional
-        Simulated means.
+        Simulated means of one series drawn as black points (the first
+        series, before those of ``series``).
     sim_ci : pair of array-like of shape (n_points,), optional
         Lower and upper confidence limits of ``sim_mean``.
-    xlabel, ylabel : str
-        Axis labels.
+    series : sequence of dict, optional
+        Further simulated series, each a dict with keys
+
+        - ``"mean"``: array-like of shape (m,), the simulated values (required);
+        - ``"x"``: array-like of shape (m,), its own horizontal coordinate
+          (default: ``x``);
+        - ``"ci"``: pair of array-like of shape (m,), confidence limits;
+        - ``"label"``: legend label;
+        - ``"style"``: keyword arguments of
+          :meth:`matplotlib.axes.Axes.errorbar` (``color``, ``fmt``,
+          ``marker``, ...) over the default ``fmt="o", markersize=4``;
+        - ``"band"``: if true, the interval is drawn as a shaded band in the
+          series' colour instead of error bars.
+    curve_styles : dict of str to dict, optional
+        Keyword arguments of :meth:`matplotlib.axes.Axes.plot` by curve label.
+    xlabel, ylabel : str, optional
+        Axis labels (none by default).
     label : str, default="simulation"
-        Legend label of the simulated points.
+        Legend label of the ``sim_mean`` points.
 
     Attributes
     ----------
@@ -68,114 +132,153 @@ class RiskCurveDisplay:
         Figure containing the axes.
     lines_ : list of matplotlib.lines.Line2D
         One line per theory curve, in the order of ``curves``.
+    errorbars_ : list of matplotlib.container.ErrorbarContainer
+        One per simulated series (``sim_mean`` first, then ``series``).
     errorbar_ : matplotlib.container.ErrorbarContainer or None
-        The simulated points, when ``sim_mean`` is given.
+        The first of ``errorbars_``, None without simulated series.
+    bands_ : list of matplotlib.collections.PolyCollection or None
+        The shaded interval of each series drawn with ``"band"`` (None for
+        the others).
     threshold_line_ : matplotlib.lines.Line2D or None
-        The dashed vertical line at the interpolation threshold, if drawn.
+        The dashed vertical line at ``threshold``, if drawn.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import numpy as np
+    >>> from matplotlib.figure import Figure
     >>> from interpstat.plotting import RiskCurveDisplay
     >>> gamma = np.array([0.25, 0.5, 2.0, 4.0])
     >>> risk = np.where(gamma < 1, gamma / (1 - gamma), 1 / (gamma - 1))
-    >>> display = RiskCurveDisplay(x=gamma, curves={"theory": risk}).plot()
-    >>> len(display.lines_), display.ax_.get_xscale()
-    (1, 'log')
-    >>> import matplotlib.pyplot as plt
-    >>> plt.close(display.figure_)
+    >>> ax = Figure().subplots()
+    >>> display = RiskCurveDisplay(
+    ...     x=gamma, curves={"theory": risk}, xlabel="p / n", ylabel="risk",
+    ...     series=[{"x": [0.5, 2.0], "mean": [1.1, 0.9], "ci": ([1.0, 0.8], [1.2, 1.0]),
+    ...              "label": "n = 100", "style": {"color": "C1"}}],
+    ... ).plot(ax=ax, threshold=1.0)
+    >>> len(display.lines_), len(display.errorbars_), display.ax_.get_xscale()
+    (1, 1, 'log')
     """
 
     def __init__(
         self,
         *,
-        x,
+        x=None,
         curves=None,
         sim_mean=None,
         sim_ci=None,
-        xlabel="p / n",
-        ylabel="test risk",
+        series=None,
+        curve_styles=None,
+        xlabel=None,
+        ylabel=None,
         label="simulation",
     ):
         self.x = x
         self.curves = curves
         self.sim_mean = sim_mean
         self.sim_ci = sim_ci
+        self.series = series
+        self.curve_styles = curve_styles
         self.xlabel = xlabel
         self.ylabel = ylabel
         self.label = label
 
-    def plot(self, ax=None, *, logx=True, logy=True, ylim=None, title=None, threshold=1.0):
-        """Draw the curves and the simulated points.
+    def _all_series(self):
+        """The ``sim_mean`` series (if any) followed by ``series``, as dicts."""
+        if self.sim_mean is None:
+            if self.sim_ci is not None:
+                raise ValueError("sim_ci needs sim_mean.")
+            first = []
+        else:
+            first = [{"mean": self.sim_mean, "ci": self.sim_ci, "label": self.label,
+                      "style": _SIM_STYLE}]
+        return [*first, *(self.series or ())]
+
+    def plot(self, ax=None, *, logx=True, logy=True, ylim=None, title=None, threshold=None):
+        """Draw the curves and the simulated series.
 
         When ``logy`` is true, lower confidence limits at or below zero cannot
         be shown on the log axis; they are clipped to half the smallest
-        positive value among the means and confidence limits, so such bars run
-        to just below the lowest point.
+        positive value among the series' means and confidence limits, so such
+        bars run to just below the series' lowest point.
 
         Parameters
         ----------
         ax : matplotlib.axes.Axes, optional
-            Axes to draw on; a new figure is created when None.
+            Axes to draw on; a new pyplot figure is opened when None.
         logx, logy : bool, default=True
             Logarithmic horizontal / vertical axis.
         ylim : (float, float), optional
             Vertical limits.
         title : str, optional
             Axes title.
-        threshold : float or None, default=1.0
-            Position of a dashed vertical line marking the interpolation
-            threshold, drawn when it lies within the range of ``x``; None
-            disables it.
+        threshold : float, optional
+            Position of a dashed vertical line (e.g. the interpolation
+            threshold ``p / n = 1``), drawn when it lies within the range of
+            the horizontal coordinates; none by default.
 
         Returns
         -------
         RiskCurveDisplay
-            ``self``, with ``ax_``, ``figure_``, ``lines_``, ``errorbar_`` and
-            ``threshold_line_`` set.
+            ``self``, with ``ax_``, ``figure_``, ``lines_``, ``errorbars_``,
+            ``errorbar_``, ``bands_`` and ``threshold_line_`` set.
         """
-        import matplotlib.pyplot as plt
+        x = None if self.x is None else np.asarray(self.x, dtype=np.float64).reshape(-1)
+        curves = {}
+        if self.curves:
+            if x is None:
+                raise ValueError("curves need x.")
+            order = np.argsort(x, kind="stable")
+            curves = {
+                label: (x[order], _as_curve(values, x.size, f"curves[{label!r}]")[order])
+                for label, values in self.curves.items()
+            }
+        if self.sim_mean is not None and x is None:
+            raise ValueError("sim_mean needs x.")
+        series = [
+            (spec, *_series_arrays(spec, index, x))
+            for index, spec in enumerate(self._all_series())
+        ]
 
-        x = np.asarray(self.x, dtype=np.float64).reshape(-1)
-        order = np.argsort(x, kind="stable")
-        curves = {
-            label: _as_curve(values, x.size, f"curves[{label!r}]")[order]
-            for label, values in (self.curves or {}).items()
-        }
         if ax is None:
+            import matplotlib.pyplot as plt
+
             _, ax = plt.subplots()
 
-        self.lines_ = [ax.plot(x[order], y, label=label)[0] for label, y in curves.items()]
+        styles = self.curve_styles or {}
+        self.lines_ = [
+            ax.plot(cx, cy, label=label, **styles.get(label, {}))[0]
+            for label, (cx, cy) in curves.items()
+        ]
 
-        self.errorbar_ = None
-        if self.sim_mean is not None:
-            mean = _as_curve(self.sim_mean, x.size, "sim_mean")[order]
-            yerr = None
-            if self.sim_ci is not None:
-                low, high = (_as_curve(v, x.size, "sim_ci")[order] for v in self.sim_ci)
+        self.errorbars_, self.bands_ = [], []
+        for spec, sx, mean, ci in series:
+            style = {**_POINT_STYLE, **(spec.get("style") or {})}
+            band = bool(spec.get("band", False))
+            yerr = low = high = None
+            if ci is not None:
+                low, high = ci
                 if logy:
                     low = np.where(low > 0, low, _log_floor(mean, low, high))
-                with np.errstate(invalid="ignore"):
-                    yerr = np.vstack([mean - low, high - mean]).clip(min=0.0)
-            self.errorbar_ = ax.errorbar(
-                x[order],
-                mean,
-                yerr=yerr,
-                fmt="o",
-                color="black",
-                markersize=4,
-                capsize=2,
-                elinewidth=1,
-                label=self.label,
-                zorder=3,
+                if not band:
+                    with np.errstate(invalid="ignore"):
+                        yerr = np.vstack([mean - low, high - mean]).clip(min=0.0)
+            container = ax.errorbar(
+                sx, mean, yerr=yerr, label=spec.get("label", "simulation"), **style
             )
-        elif self.sim_ci is not None:
-            raise ValueError("sim_ci needs sim_mean.")
+            self.errorbars_.append(container)
+            fill = None
+            if band and ci is not None:
+                fill = ax.fill_between(
+                    sx, low, high, color=container.lines[0].get_color(), alpha=0.25,
+                    linewidth=0, zorder=style["zorder"] - 0.5,
+                )
+            self.bands_.append(fill)
+        self.errorbar_ = self.errorbars_[0] if self.errorbars_ else None
 
         self.threshold_line_ = None
-        finite = x[np.isfinite(x)]
+        xs = [c[0] for c in curves.values()] + [s[1] for s in series]
+        xs = np.concatenate(xs) if xs else np.empty(0)
+        finite = xs[np.isfinite(xs)]
         if threshold is not None and finite.size and finite.min() <= threshold <= finite.max():
             self.threshold_line_ = ax.axvline(
                 threshold, linestyle="--", color="gray", linewidth=1, zorder=1
@@ -187,11 +290,13 @@ class RiskCurveDisplay:
             ax.set_yscale("log")
         if ylim is not None:
             ax.set_ylim(ylim)
-        ax.set_xlabel(self.xlabel)
-        ax.set_ylabel(self.ylabel)
+        if self.xlabel is not None:
+            ax.set_xlabel(self.xlabel)
+        if self.ylabel is not None:
+            ax.set_ylabel(self.ylabel)
         if title is not None:
             ax.set_title(title)
-        if self.lines_ or self.errorbar_ is not None:
+        if self.lines_ or self.errorbars_:
             ax.legend()
 
         self.ax_ = ax
@@ -208,6 +313,7 @@ class RiskCurveDisplay:
         level=0.95,
         x_scale=1.0,
         *,
+        method="t",
         ax=None,
         **kwargs,
     ):
@@ -232,12 +338,17 @@ class RiskCurveDisplay:
             Divisor of ``x_key``: ``x = grid[x_key] / x_scale``.  A str names
             another grid parameter, so ``x_key="p", x_scale="n"`` plots
             against ``p / n``.
+        method : {"t", "wilson", "clopper-pearson"}, default="t"
+            Kind of interval (:meth:`SimulationResult.ci
+            <interpstat.simulation.SimulationResult.ci>`).
         ax : matplotlib.axes.Axes, optional
             Axes to draw on.
         **kwargs
-            ``xlabel``, ``ylabel`` and ``label`` go to the constructor, the
-            rest (``logx``, ``logy``, ``ylim``, ``title``, ``threshold``) to
-            :meth:`plot`.
+            ``xlabel``, ``ylabel``, ``label`` and ``curve_styles`` go to the
+            constructor, the rest (``logx``, ``logy``, ``ylim``, ``title``,
+            ``threshold``) to :meth:`plot`.  The axis labels default to
+            ``x_key`` (``"x_key / x_scale"`` when ``x_scale`` names a
+            parameter) and the metric name.
 
         Returns
         -------
@@ -246,8 +357,7 @@ class RiskCurveDisplay:
 
         Examples
         --------
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
+        >>> from matplotlib.figure import Figure
         >>> from interpstat.plotting import RiskCurveDisplay
         >>> from interpstat.simulation import simulate
         >>> def replicate(params, rng):
@@ -255,22 +365,98 @@ class RiskCurveDisplay:
         >>> result = simulate(replicate, {"p": [5, 20, 40], "n": [10]}, 20,
         ...                   random_state=0)
         >>> display = RiskCurveDisplay.from_simulation(
-        ...     result, "p", theory={"mean": [1.5, 3.0, 5.0]}, x_scale="n")
-        >>> display.x.tolist()
-        [0.5, 2.0, 4.0]
-        >>> import matplotlib.pyplot as plt
-        >>> plt.close(display.figure_)
+        ...     result, "p", theory={"mean": [1.5, 3.0, 5.0]}, x_scale="n",
+        ...     ax=Figure().subplots())
+        >>> display.x.tolist(), display.ax_.get_xlabel()
+        ([0.5, 2.0, 4.0], 'p / n')
         """
         params = [cell[x_key] for cell in result.grid]
+        xlabel = f"{x_key} / {x_scale}" if isinstance(x_scale, str) else x_key
         if isinstance(x_scale, str):
             x_scale = [cell[x_scale] for cell in result.grid]
         x = np.asarray(params, dtype=np.float64) / np.asarray(x_scale, dtype=np.float64)
         init = {key: kwargs.pop(key) for key in _INIT_KEYS if key in kwargs}
+        init.setdefault("xlabel", xlabel)
+        init.setdefault("ylabel", metric if metric is not None else result.metrics[0])
         display = cls(
             x=x,
             curves=dict(theory) if theory is not None else None,
             sim_mean=result.mean(metric),
-            sim_ci=result.ci(metric, level),
+            sim_ci=result.ci(metric, level, method=method),
             **init,
         )
         return display.plot(ax=ax, **kwargs)
+
+    @classmethod
+    def from_frame(
+        cls, frame, x, y, ci=None, hue=None, *, styles=None, band=False, ax=None, **kwargs
+    ):
+        """Build and plot a display of simulated series from a tidy table.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            One row per simulated point.
+        x, y : str
+            Columns of the horizontal coordinate and of the simulated value.
+        ci : (str, str), optional
+            Columns of the lower and upper confidence limits.
+        hue : str, optional
+            Column splitting the rows into series, one per value in order of
+            first appearance, each labelled by its value; one series when None.
+        styles : dict, optional
+            :meth:`matplotlib.axes.Axes.errorbar` keyword arguments by ``hue``
+            value (by ``None`` without ``hue``); series without an entry take
+            the next colours of the axes' cycle.
+        band : bool, default=False
+            Draw the intervals as shaded bands instead of error bars.
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on.
+        **kwargs
+            ``xlabel``, ``ylabel`` (default: the ``x`` and ``y`` column names)
+            and ``label`` (of the single series without ``hue``; default
+            ``y``) go to the constructor, the rest (``logx``, ``logy``,
+            ``ylim``, ``title``, ``threshold``) to :meth:`plot`.
+
+        Returns
+        -------
+        RiskCurveDisplay
+            The plotted display; its ``series`` hold the columns' values.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from matplotlib.figure import Figure
+        >>> from interpstat.plotting import RiskCurveDisplay
+        >>> frame = pd.DataFrame({"d": [1, 2, 4, 1, 2, 4],
+        ...                       "rate": [0.9, 0.7, 0.5, 0.95, 0.9, 0.8],
+        ...                       "low": [0.8, 0.6, 0.4, 0.9, 0.8, 0.7],
+        ...                       "high": [0.95, 0.8, 0.6, 0.99, 0.95, 0.9],
+        ...                       "model": ["A", "A", "A", "B", "B", "B"]})
+        >>> display = RiskCurveDisplay.from_frame(
+        ...     frame, x="d", y="rate", ci=("low", "high"), hue="model",
+        ...     logy=False, ax=Figure().subplots())
+        >>> [s["label"] for s in display.series], display.ax_.get_ylabel()
+        (['A', 'B'], 'rate')
+        """
+        styles = styles or {}
+        groups = frame.groupby(hue, sort=False) if hue is not None else [(None, frame)]
+        single_label = kwargs.pop("label", y)
+        series = []
+        for key, group in groups:
+            value = key[0] if isinstance(key, tuple) and len(key) == 1 else key
+            entry = {
+                "x": group[x].to_numpy(dtype=np.float64),
+                "mean": group[y].to_numpy(dtype=np.float64),
+                "label": single_label if hue is None else str(value),
+                "band": band,
+            }
+            if ci is not None:
+                entry["ci"] = tuple(group[c].to_numpy(dtype=np.float64) for c in ci)
+            if value in styles:
+                entry["style"] = dict(styles[value])
+            series.append(entry)
+        init = {key: kwargs.pop(key) for key in _INIT_KEYS if key in kwargs}
+        init.setdefault("xlabel", x)
+        init.setdefault("ylabel", y)
+        return cls(series=series, **init).plot(ax=ax, **kwargs)

@@ -250,6 +250,90 @@ def _moments(draws):
     return n_valid, mean, se
 
 
+def _t_interval(draws, level):
+    """Student-t interval for the mean of each cell's non-NaN draws.
+
+    ``mean ± t_{(1 + level) / 2, n_valid - 1} · std_error``.
+
+    Parameters
+    ----------
+    draws : ndarray of shape (n_cells, n_reps)
+    level : float
+
+    Returns
+    -------
+    low, high : ndarray of shape (n_cells,)
+        NaN where fewer than two draws are valid.
+    """
+    n_valid, mean, se = _moments(draws)
+    quantile = stats.t.ppf(0.5 + level / 2.0, n_valid - 1)
+    with np.errstate(invalid="ignore"):
+        half = quantile * se
+    return mean - half, mean + half
+
+
+def _proportion_interval(method):
+    """A binomial-proportion interval of statsmodels' ``proportion_confint``.
+
+    Parameters
+    ----------
+    method : str
+        statsmodels' name of the interval (``"wilson"``, ``"beta"``).
+
+    Returns
+    -------
+    callable
+        ``interval(draws, level) -> (low, high)`` for draws of shape
+        ``(n_cells, n_reps)`` that are 0, 1 or NaN: the count of ones out of
+        the non-NaN draws of each cell; NaN where no draw is valid.  The
+        interval is ``[0, .]`` without a success and ``[., 1]`` without a failure.
+    """
+
+    def interval(draws, level):
+        from statsmodels.stats.proportion import proportion_confint
+
+        valid = ~np.isnan(draws)
+        values = draws[valid]
+        if not np.all((values == 0.0) | (values == 1.0)):
+            raise ValueError(
+                f"A {method!r} proportion interval needs draws equal to 0 or 1 (or NaN); "
+                "use method='t' for the mean of other values."
+            )
+        nobs = valid.sum(axis=1)
+        count = np.where(valid, draws, 0.0).sum(axis=1)
+        low = np.full(draws.shape[0], np.nan)
+        high = np.full(draws.shape[0], np.nan)
+        some = nobs > 0
+        if some.any():
+            low[some], high[some] = proportion_confint(
+                count[some], nobs[some], alpha=1.0 - level, method=method
+            )
+        # Both intervals end exactly at 0 (no success) and 1 (no failure); the
+        # Wilson formula can miss by an ulp, and then would not cover p = 1.
+        low[some & (count == 0)] = 0.0
+        high[some & (count == nobs)] = 1.0
+        return low, high
+
+    return interval
+
+
+#: interval kind -> interval(draws, level) -> (low, high)
+_INTERVALS = {
+    "t": _t_interval,
+    "wilson": _proportion_interval("wilson"),
+    "clopper-pearson": _proportion_interval("beta"),
+}
+
+
+def _interval(method):
+    try:
+        return _INTERVALS[method]
+    except KeyError:
+        raise ValueError(
+            f"method must be one of {sorted(_INTERVALS)}, got {method!r}."
+        ) from None
+
+
 # ---------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------
@@ -410,11 +494,23 @@ class SimulationResult:
         """
         return _moments(self._draws(metric))[2]
 
-    def ci(self, metric=None, level=0.95):
-        """Student-t confidence interval for each cell's mean.
+    def ci(self, metric=None, level=0.95, *, method="t"):
+        """Confidence interval for each cell's mean (or success probability).
 
+        ``method="t"`` gives the Student-t interval for a mean,
         ``mean ± t_{(1 + level) / 2, n_valid - 1} · std_error``, the interval of
         :meth:`statsmodels.stats.weightstats.DescrStatsW.tconfint_mean`.
+
+        For a metric whose draws are 0 or 1 (a success indicator, e.g. whether
+        EM reached the true parameter), the count ``k`` of ones among the
+        ``n_valid`` non-NaN draws is binomial and ``mean = k / n_valid`` is the
+        success rate; ``method="wilson"`` gives the Wilson score interval and
+        ``method="clopper-pearson"`` the exact (conservative) Clopper--Pearson
+        interval, both as computed by
+        :func:`statsmodels.stats.proportion.proportion_confint` (methods
+        ``"wilson"`` and ``"beta"``) with ``alpha = 1 - level``.  Unlike the
+        Student-t interval they stay inside ``[0, 1]`` and do not collapse to a
+        point when every draw agrees.
 
         Parameters
         ----------
@@ -422,21 +518,26 @@ class SimulationResult:
             Metric name; may be omitted when there is only one.
         level : float, default=0.95
             Confidence level, in (0, 1).
+        method : {"t", "wilson", "clopper-pearson"}, default="t"
+            Kind of interval.
 
         Returns
         -------
         low, high : ndarray of shape (n_cells,)
-            NaN for a cell with fewer than two valid draws.
+            NaN for a cell with fewer than two valid draws (Student-t) or
+            without a valid draw (proportions).
+
+        Raises
+        ------
+        ValueError
+            If ``level`` is outside (0, 1), ``method`` is unknown, or a
+            proportion interval is asked for draws other than 0, 1 and NaN.
         """
         if not 0.0 < level < 1.0:
             raise ValueError(f"level must be in (0, 1), got {level!r}.")
-        n_valid, mean, se = _moments(self._draws(metric))
-        quantile = stats.t.ppf(0.5 + level / 2.0, n_valid - 1)
-        with np.errstate(invalid="ignore"):
-            half = quantile * se
-        return mean - half, mean + half
+        return _interval(method)(self._draws(metric), level)
 
-    def covers(self, values, metric=None, level=0.95):
+    def covers(self, values, metric=None, level=0.95, *, method="t"):
         """Whether each cell's confidence interval contains a given value.
 
         Parameters
@@ -448,22 +549,27 @@ class SimulationResult:
             Metric name; may be omitted when there is only one.
         level : float, default=0.95
             Confidence level.
+        method : {"t", "wilson", "clopper-pearson"}, default="t"
+            Kind of interval, as in :meth:`ci`.
 
         Returns
         -------
         ndarray of shape (n_cells,), bool
         """
         values = np.broadcast_to(np.asarray(values, dtype=np.float64), (self.n_cells,))
-        low, high = self.ci(metric, level)
+        low, high = self.ci(metric, level, method=method)
         return np.isfinite(values) & (low <= values) & (values <= high)
 
-    def to_frame(self, level=0.95):
+    def to_frame(self, level=0.95, *, method="t"):
         """Summary table, one row per grid cell.
 
         Parameters
         ----------
         level : float, default=0.95
             Confidence level of the intervals.
+        method : str or dict of str to str, default="t"
+            Kind of interval (see :meth:`ci`), for every metric or by metric
+            name (metrics not in the dict get ``"t"``).
 
         Returns
         -------
@@ -474,9 +580,15 @@ class SimulationResult:
         """
         frame = pd.DataFrame(list(self.grid), index=pd.RangeIndex(self.n_cells))
         summary = {}
+        methods = method if isinstance(method, Mapping) else dict.fromkeys(self.metrics, method)
+        unknown = set(methods) - set(self.metrics)
+        if unknown:
+            raise ValueError(
+                f"method names unknown metrics {sorted(unknown)}; the metrics are {self.metrics}."
+            )
         for metric in self.metrics:
             n_valid, mean, se = _moments(self.draws[metric])
-            low, high = self.ci(metric, level)
+            low, high = self.ci(metric, level, method=methods.get(metric, "t"))
             summary[f"{metric}_mean"] = mean
             summary[f"{metric}_se"] = se
             summary[f"{metric}_ci_low"] = low

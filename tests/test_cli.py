@@ -34,3 +34,35 @@ def test_console_script_help():
     proc = subprocess.run([sys.executable, "-m", "interpstat.cli", "--help"],
                           capture_output=True, text=True, check=True)
     assert "reproduce" in proc.stdout
+
+
+def test_list_imports_nothing_heavy():
+    # The registry is static: listing must not import a reproduction module,
+    # and with it numba, scikit-learn, matplotlib or the estimators.
+    code = (
+        "import sys\n"
+        "from interpstat.cli import main\n"
+        "assert main(['list']) == 0\n"
+        "heavy = ['numba', 'sklearn', 'matplotlib', 'interpstat.linear',\n"
+        "         'interpstat.experiments.double_descent']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    lines = proc.stdout.splitlines()
+    assert lines[-1] == "[]"
+    assert any(line.startswith("double-descent") for line in lines)
+
+
+def test_list_descriptions_come_from_the_registry(capsys):
+    from interpstat.experiments import REGISTRY, get
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(REGISTRY)
+    for line, (name, entry) in zip(out, sorted(REGISTRY.items()), strict=True):
+        assert line.split(maxsplit=1) == [name, entry.description]
+        module = get(name)
+        assert module.NAME == name
+        assert module.DESCRIPTION == entry.description
+        assert callable(module.run)

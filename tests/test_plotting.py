@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
 from interpstat.plotting import RiskCurveDisplay
@@ -41,9 +42,10 @@ def test_display_from_arrays():
     risk = isotropic_risk(GAMMA)
     low, high = 0.8 * risk, 1.2 * risk
     display = RiskCurveDisplay(
-        x=GAMMA, curves={"theory": risk, "twice": 2 * risk}, sim_mean=risk, sim_ci=(low, high)
+        x=GAMMA, curves={"theory": risk, "twice": 2 * risk}, sim_mean=risk, sim_ci=(low, high),
+        xlabel="p / n", ylabel="test risk",
     )
-    assert display.plot() is display
+    assert display.plot(threshold=1.0) is display
     assert len(display.lines_) == 2
     assert [line.get_label() for line in display.lines_] == ["theory", "twice"]
     assert display.ax_.get_xscale() == "log"
@@ -55,6 +57,15 @@ def test_display_from_arrays():
     assert display.threshold_line_.get_xdata()[0] == 1.0
     legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert legend == ["theory", "twice", "simulation"]
+
+
+def test_defaults_are_neutral():
+    # No double-descent defaults: no axis labels, no threshold line unless asked.
+    display = RiskCurveDisplay(x=GAMMA, curves={"theory": isotropic_risk(GAMMA)}).plot()
+    assert display.ax_.get_xlabel() == ""
+    assert display.ax_.get_ylabel() == ""
+    assert display.ax_.get_title() == ""
+    assert display.threshold_line_ is None
 
 
 def test_infinite_curve_values_are_gaps():
@@ -124,6 +135,9 @@ def test_from_simulation(result):
     np.testing.assert_array_equal(display.sim_mean, result.mean())
     assert display.label == "MC"
     assert ax.get_title() == "t"
+    # labels derived from the arguments, not double-descent defaults
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("p / n", "value")
+    assert display.threshold_line_ is None
     assert len(display.lines_) == 1
     # Points are drawn in order of x, with the infinite mean at x = 1 as a gap.
     line = display.lines_[0]
@@ -135,7 +149,9 @@ def test_from_simulation(result):
 
 
 def test_from_simulation_numeric_scale_and_level(result):
-    display = RiskCurveDisplay.from_simulation(result, "p", x_scale=20.0, level=0.5)
+    display = RiskCurveDisplay.from_simulation(result, "p", x_scale=20.0, level=0.5,
+                                               ylabel="risk")
+    assert (display.ax_.get_xlabel(), display.ax_.get_ylabel()) == ("p", "risk")
     np.testing.assert_array_equal(display.x, [1.0, 0.25, 2.0, 4.0])
     np.testing.assert_array_equal(display.sim_ci[0], result.ci(level=0.5)[0])
     np.testing.assert_array_equal(display.sim_ci[1], result.ci(level=0.5)[1])
@@ -147,3 +163,109 @@ def test_mismatched_lengths_raise():
         RiskCurveDisplay(x=GAMMA, curves={"theory": [1.0, 2.0]}).plot()
     with pytest.raises(ValueError, match="sim_ci needs sim_mean"):
         RiskCurveDisplay(x=GAMMA, sim_ci=(GAMMA, GAMMA)).plot()
+
+
+def test_several_series_with_own_x_styles_and_bands():
+    risk = isotropic_risk(GAMMA)
+    series = [
+        {"x": [0.5, 2.0, 0.25], "mean": [1.0, 1.5, 0.3], "ci": ([0.9, 1.2, 0.2], [1.1, 1.8, 0.4]),
+         "label": "n = 50", "style": {"color": "C3", "fmt": "s"}},
+        {"x": [0.4, 3.0], "mean": [0.7, 1.2], "ci": ([0.6, 1.0], [0.8, 1.3]),
+         "label": "n = 200", "band": True},
+        {"x": [0.3, 5.0], "mean": [0.5, 1.1], "label": "no interval"},
+    ]
+    display = RiskCurveDisplay(
+        x=GAMMA, curves={"theory": risk}, curve_styles={"theory": {"color": "C7", "lw": 3}},
+        series=series,
+    ).plot(logy=False)
+    assert display.lines_[0].get_color() == "C7"
+    assert display.lines_[0].get_linewidth() == 3
+    assert len(display.errorbars_) == 3
+    assert display.errorbar_ is display.errorbars_[0]
+    first = display.errorbars_[0]
+    # sorted by the series' own x, drawn with its own style
+    np.testing.assert_array_equal(first.lines[0].get_xdata(), [0.25, 0.5, 2.0])
+    assert first.lines[0].get_marker() == "s"
+    assert first.lines[0].get_color() == "C3"
+    segments = first.lines[2][0].get_segments()
+    np.testing.assert_allclose([seg[:, 1].min() for seg in segments], [0.2, 0.9, 1.2])
+    # the band series: no bars, a shaded band in the series' colour
+    assert display.bands_[0] is None
+    assert display.bands_[2] is None
+    band = display.bands_[1]
+    assert display.errorbars_[1].has_yerr is False
+    colour = matplotlib.colors.to_rgba(display.errorbars_[1].lines[0].get_color())
+    np.testing.assert_allclose(band.get_facecolor()[0][:3], colour[:3])
+    vertices = band.get_paths()[0].vertices
+    assert vertices[:, 1].min() == pytest.approx(0.6)
+    assert vertices[:, 1].max() == pytest.approx(1.3)
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["theory", "n = 50", "n = 200", "no interval"]
+
+
+def test_threshold_uses_all_x_ranges():
+    # The line is drawn when the threshold lies within any series' range.
+    display = RiskCurveDisplay(series=[{"x": [0.5, 2.0], "mean": [1.0, 1.0]}]).plot(
+        threshold=1.0)
+    assert display.threshold_line_ is not None
+
+
+def test_series_validated():
+    with pytest.raises(ValueError, match="unknown keys"):
+        RiskCurveDisplay(series=[{"x": [1.0], "mean": [1.0], "colour": "r"}]).plot()
+    with pytest.raises(ValueError, match="needs a 'mean'"):
+        RiskCurveDisplay(series=[{"x": [1.0]}]).plot()
+    with pytest.raises(ValueError, match="needs an 'x'"):
+        RiskCurveDisplay(series=[{"mean": [1.0]}]).plot()
+    with pytest.raises(ValueError, match="x has 2"):
+        RiskCurveDisplay(series=[{"x": [1.0, 2.0], "mean": [1.0]}]).plot()
+    with pytest.raises(ValueError, match="curves need x"):
+        RiskCurveDisplay(curves={"c": [1.0]}).plot()
+
+
+def test_from_frame_with_hue():
+    frame = pd.DataFrame({
+        "gamma": [2.0, 0.5, 1.5, 0.5, 2.0],
+        "risk": [1.0, 0.4, 2.0, 0.6, 1.2],
+        "lo": [0.9, 0.3, 1.5, 0.5, 1.1],
+        "hi": [1.1, 0.5, 2.5, 0.7, 1.3],
+        "n": [50, 50, 50, 200, 200],
+    })
+    _, ax = plt.subplots()
+    display = RiskCurveDisplay.from_frame(
+        frame, x="gamma", y="risk", ci=("lo", "hi"), hue="n",
+        styles={200: {"color": "C5", "fmt": "s"}}, ax=ax, threshold=1.0, title="t",
+    )
+    assert display.ax_ is ax
+    assert [s["label"] for s in display.series] == ["50", "200"]
+    assert len(display.errorbars_) == 2
+    first, second = display.errorbars_
+    np.testing.assert_array_equal(first.lines[0].get_xdata(), [0.5, 1.5, 2.0])
+    np.testing.assert_array_equal(first.lines[0].get_ydata(), [0.4, 2.0, 1.0])
+    assert second.lines[0].get_color() == "C5"
+    assert second.lines[0].get_marker() == "s"
+    segments = second.lines[2][0].get_segments()
+    np.testing.assert_allclose([seg[:, 1].max() for seg in segments], [0.7, 1.3])
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("gamma", "risk", "t")
+    assert display.threshold_line_ is not None
+
+
+def test_from_frame_single_series_without_ci():
+    frame = pd.DataFrame({"d": [1, 2, 3], "rate": [0.2, 0.5, 0.9]})
+    display = RiskCurveDisplay.from_frame(
+        frame, x="d", y="rate", logx=False, logy=False, label="EM", xlabel="dimension")
+    assert len(display.series) == 1
+    assert display.series[0]["label"] == "EM"
+    assert not display.errorbar_.has_yerr
+    assert display.ax_.get_xlabel() == "dimension"
+    assert display.ax_.get_ylabel() == "rate"
+
+
+def test_plot_on_given_ax_leaves_pyplot_alone():
+    from matplotlib.figure import Figure
+
+    before = plt.get_fignums()
+    ax = Figure().subplots()
+    display = RiskCurveDisplay(x=GAMMA, curves={"theory": isotropic_risk(GAMMA)}).plot(ax=ax)
+    assert display.figure_ is ax.figure
+    assert plt.get_fignums() == before

@@ -10,6 +10,7 @@ import numba
 import numpy as np
 import pytest
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 from threadpoolctl import threadpool_info
 
@@ -421,3 +422,75 @@ def test_direct_construction_copies_and_checks_shapes():
     assert result.draws["v"][0, 0] == 0.0
     with pytest.raises(ValueError, match="shape"):
         SimulationResult(grid=({"a": 1},), n_reps=2, entropy=0, draws={"v": mine})
+
+
+# ---------------------------------------------------------------------------
+# Proportion intervals
+# ---------------------------------------------------------------------------
+
+
+def bernoulli_draw(params, rng):
+    return float(rng.random() < params["prob"])
+
+
+@pytest.mark.parametrize(("method", "sm_method"), [("wilson", "wilson"),
+                                                   ("clopper-pearson", "beta")])
+def test_proportion_intervals_match_statsmodels(method, sm_method):
+    # probabilities 0 and 1 give cells of all failures / all successes
+    grid = [{"prob": p} for p in (0.0, 0.1, 0.5, 0.9, 1.0)]
+    result = simulate(bernoulli_draw, grid, 40, random_state=1)
+    count = result.draws["value"].sum(axis=1)
+    assert count[0] == 0
+    assert count[-1] == 40
+    for level in (0.9, 0.95):
+        low, high = result.ci(level=level, method=method)
+        ref_low, ref_high = proportion_confint(count, 40, alpha=1 - level, method=sm_method)
+        np.testing.assert_allclose(low, ref_low, rtol=1e-13, atol=0)
+        np.testing.assert_allclose(high, ref_high, rtol=1e-13, atol=0)
+        assert np.all((low >= 0) & (high <= 1) & (high > low))
+        # exact ends without successes / failures (Wilson's formula can miss 1 by an ulp)
+        assert low[0] == 0.0
+        assert high[-1] == 1.0
+        np.testing.assert_array_equal(
+            result.covers([0.0, 0.1, 0.5, 0.9, 1.0], level=level, method=method),
+            (low <= [0.0, 0.1, 0.5, 0.9, 1.0]) & ([0.0, 0.1, 0.5, 0.9, 1.0] <= high),
+        )
+    frame = result.to_frame(method={"value": method})
+    np.testing.assert_array_equal(frame["value_ci_low"], result.ci(method=method)[0])
+
+
+def test_proportion_intervals_ignore_nan_draws():
+    draws = np.array([[1.0, 0.0, np.nan, 1.0], [np.nan] * 4])
+    result = SimulationResult(grid=({"k": 0}, {"k": 1}), n_reps=4, entropy=0,
+                              draws={"success": draws})
+    low, high = result.ci(method="wilson")
+    ref = proportion_confint(2, 3, alpha=1 - 0.95, method="wilson")
+    np.testing.assert_allclose([low[0], high[0]], ref, rtol=1e-13)
+    assert np.isnan([low[1], high[1]]).all()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_wilson_coverage_and_negative_control(seed):
+    # 200 cells of 60 Bernoulli(p) draws: the number of 95% Wilson intervals
+    # covering p is close to Binomial(200, 0.95) (Wilson's coverage is near
+    # nominal for n p (1 - p) >= 5); accept within 4 binomial SDs.
+    n_cells, level = 200, 0.95
+    probs = np.linspace(0.2, 0.8, n_cells)
+    result = simulate(bernoulli_draw, [{"prob": p} for p in probs], 60, random_state=seed)
+    tolerance = 4.0 * np.sqrt(n_cells * level * (1 - level))
+
+    def consistent(curve):
+        covered = result.covers(curve, level=level, method="wilson").sum()
+        return abs(covered - n_cells * level) <= tolerance
+
+    assert consistent(probs)
+    assert not consistent(probs + 0.15)
+
+
+def test_interval_method_validated():
+    with pytest.raises(ValueError, match="method must be one of"):
+        _simulate().ci(method="normal")
+    with pytest.raises(ValueError, match="0 or 1"):
+        _simulate().ci(method="wilson")  # normal draws are not indicators
+    with pytest.raises(ValueError, match="unknown metrics"):
+        _simulate().to_frame(method={"nope": "t"})

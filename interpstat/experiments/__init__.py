@@ -1,18 +1,51 @@
-"""Reproductions: one module per experiment (spec, simulation, theory, report).
+"""Reproductions: a static registry, and one short module per experiment.
 
-Each module defines ``NAME``, ``DESCRIPTION`` and
-``run(out_dir, *, mode, random_state, n_jobs, progress)`` writing
-``results.csv``, ``figure.png`` and ``report.md`` into ``out_dir``.
+Each reproduction module builds a :class:`Reproduction` from its presets and
+:class:`Design` objects (see ``interpstat/experiments/_base.py``) and exposes
+``NAME``, ``DESCRIPTION`` and ``run(out_dir, *, mode, random_state, n_jobs,
+progress)``, which writes ``results.csv``, ``figure.png`` and ``report.md``
+into ``out_dir``.
+
+The registry is static so that listing the reproductions imports nothing
+heavy (no numba, scikit-learn, matplotlib or estimator); a module is imported
+only by :func:`get`.  :class:`Design` and :class:`Reproduction` are loaded on
+first access.
 """
 
 from importlib import import_module
+from typing import NamedTuple
 
-#: reproduction name -> module path
+__all__ = ["REGISTRY", "Design", "Entry", "Reproduction", "get"]
+
+
+class Entry(NamedTuple):
+    """A registry entry: where a reproduction lives and what it shows."""
+
+    module: str
+    """Dotted path of the module defining ``run``."""
+    description: str
+    """One line for ``interpstat list``."""
+
+
+#: reproduction name -> Entry(module, description)
 REGISTRY = {
-    "double-descent": "interpstat.experiments.double_descent",
+    "double-descent": Entry(
+        "interpstat.experiments.double_descent",
+        "Min-norm least squares risk vs p/n: isotropic and weak-features designs",
+    ),
 }
 
-__all__ = ["REGISTRY", "get"]
+_LAZY = {"Design": "interpstat.experiments._base", "Reproduction": "interpstat.experiments._base"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])
 
 
 def get(name):
@@ -30,4 +63,4 @@ def get(name):
     if name not in REGISTRY:
         known = ", ".join(sorted(REGISTRY))
         raise ValueError(f"Unknown reproduction {name!r}; known: {known}.")
-    return import_module(REGISTRY[name])
+    return import_module(REGISTRY[name].module)

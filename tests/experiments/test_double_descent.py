@@ -20,11 +20,17 @@ def test_writes_csv_figure_report(quick_run):
     report = quick_run["report"].read_text(encoding="utf-8")
     for needle in ("## Settings", "seed: `", "runtime", "Coverage of the exact curve"):
         assert needle in report
+    assert "| design | p | p/n | simulation | 95% CI | exact | asymptotic | covered |" in report
+    assert "With a correct curve about 95% of points are covered;" in report
     frame = pd.read_csv(quick_run["csv"])
     assert set(frame.design) == {"isotropic", "weak-features"}
-    assert {"p", "gamma", "sim_mean", "ci_low", "ci_high", "exact", "covered"} <= set(
-        frame.columns
-    )
+    assert list(frame.columns) == [
+        "design", "n", "p", "gamma", "n_reps", "sim_mean", "sim_se", "ci_low", "ci_high",
+        "exact", "asymptotic", "covered",
+    ]
+    weak = frame[frame.design == "weak-features"]
+    assert weak.asymptotic.isna().all()
+    assert (weak.p <= dd.spec("quick").D).all()
     assert np.all(np.abs(frame.p - dd.spec("quick").n) >= 4)
 
 
@@ -59,3 +65,10 @@ def test_spec_and_registry():
     dense = dd.theory_frame(dd.spec("quick"))
     iso = dense[dense.design == "isotropic"]
     assert np.isinf(iso.exact[iso.p == 40]).all()  # the threshold p = n
+    assert [d.name for d in dd.designs(dd.spec("quick"))] == ["isotropic", "weak-features"]
+
+
+def test_docs_are_self_contained():
+    # the exclusion of |p - n| <= 3 is explained in the module, not by a pointer
+    assert "REFERENCES" not in dd.__doc__
+    assert "n - p - 1" in dd.__doc__
