@@ -361,7 +361,7 @@ def test_loo_multioutput_and_limit():
     # ridge -> 0 is continuous (the exact ridgeless formula is the limit)
     e_small = MinNormRegressor(ridge=1e-9, fit_intercept=False).loo_residuals(X, Y)
     np.testing.assert_allclose(e, e_small, rtol=1e-5)
-    # REFERENCES.md sec. 2.6: LOO_0 = [K^-1 y]_i / [K^-1]_ii
+    # the ridgeless limit LOO_0 = [K^-1 y]_i / [K^-1]_ii (docs/theory.rst, eq. gcv0)
     Kinv = np.linalg.inv(X @ X.T)
     np.testing.assert_allclose(e, (Kinv @ Y) / np.diag(Kinv)[:, None], rtol=1e-8)
 
@@ -378,7 +378,7 @@ def test_gcv_score(fit_intercept, shape):
     g_small = MinNormRegressor(ridge=1e-9, fit_intercept=fit_intercept).gcv_score(X, y)
     np.testing.assert_allclose(g0, g_small, rtol=1e-5)
     if shape[1] > shape[0] and not fit_intercept:
-        Kinv = np.linalg.inv(X @ X.T)  # GCV_0, REFERENCES.md sec. 2.6
+        Kinv = np.linalg.inv(X @ X.T)  # GCV_0, docs/theory.rst eq. (gcv0)
         n = shape[0]
         ref = (y @ Kinv @ Kinv @ y / n) / (np.trace(Kinv) / n) ** 2
         np.testing.assert_allclose(g0, ref, rtol=1e-8)
