@@ -28,8 +28,8 @@ variance part of the risk is an inverse-Wishart mean.  With ``p <= n - 2``,
 ``E (X^T X)^{-1} = Sigma^{-1} / (n - p - 1)``, so the noise contributes
 ``sigma^2 p / (n - p - 1)``; with ``p >= n + 2`` (``Sigma = I``)
 ``E (X X^T)^{-1} = I / (p - n - 1)`` and it contributes
-``sigma^2 n / (p - n - 1)`` (Muirhead, *Aspects of Multivariate Statistical
-Theory*, 1982, sec. 3.2).  The exact finite-sample risk is therefore infinite
+``sigma^2 n / (p - n - 1)`` (the inverse-Wishart mean; the derivation is
+eq. (exact) of the theory page of the documentation).  The exact finite-sample risk is therefore infinite
 for ``n - 1 <= p <= n + 1``.  Near it, the second moment of the inverse
 Wishart, hence the variance of one replicate's risk, is finite only when
 ``n - p - 3 > 0`` (or ``p - n - 3 > 0``): for ``|p - n| <= 3`` the Monte-Carlo
