@@ -1,6 +1,5 @@
 """Minimum-norm least squares: ``MinNormRegressor`` and the double-descent ``minnorm_path``."""
 
-import functools
 import queue
 import threading
 import warnings
@@ -16,7 +15,6 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils import check_X_y
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
-from threadpoolctl import ThreadpoolController
 
 from interpstat import _lapack as _la
 from interpstat._kernels.linalg import lower_to_float32, weighted_row_sq_norms
@@ -778,17 +776,11 @@ _PATH_THREADS_MAX_N = 4096
 _PATH_THREADS_MIN_N = 200
 
 
-@functools.cache
-def _blas_controller():
-    return ThreadpoolController()
-
-
 def _path_threads(n, n_dual):
     """Threads for minnorm_path: the BLAS thread count, if point-level threads pay off."""
     if not (_PATH_THREADS_MIN_N <= n <= _PATH_THREADS_MAX_N and n_dual >= 2):
         return 1
-    libs = _blas_controller().select(user_api="blas").lib_controllers
-    return min((lib.get_num_threads() for lib in libs), default=1)
+    return _la.blas_thread_count() if _la.gil_free() else 1
 
 
 class _PathRecorder:
@@ -1185,8 +1177,7 @@ def minnorm_path(
         # a Cholesky factorisation uses two cores poorly (6.8 ms on two
         # threads, 9.0 ms on one), while two factorisations side by side, or a
         # factorisation beside the next Gram update, use both fully.
-        with _blas_controller().limit(limits=1, user_api="blas"), \
-                ThreadPoolExecutor(n_threads) as pool:
+        with _la.blas_single_threaded(), ThreadPoolExecutor(n_threads) as pool:
             futures = []
             if primal.size:
                 futures.append(pool.submit(_path_primal, out, Xc, Yc, primal, ridge, rcond_))
