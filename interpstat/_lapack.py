@@ -253,6 +253,26 @@ def _blas_libraries():
     return tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
+def _set_threads(lib, count):
+    """Set ``lib``'s thread count from whichever thread enters first or leaves last.
+
+    threadpoolctl (3.8) applies an OpenBLAS (pthreads) limit only when it comes
+    from the "controlling thread", the first thread to set one (often the main
+    thread), and silently ignores the others.  The shared limit here is set by
+    any thread, so control is released before the call and the control taken
+    by it released after (the next thread to set a limit takes it again).
+    """
+    import threadpoolctl
+
+    openblas = getattr(threadpoolctl, "OpenBLASController", None)
+    release = getattr(openblas, "clear_controlling_thread", None)
+    if release is not None:
+        release(force=True)
+    lib.set_num_threads(count)
+    if release is not None:
+        release()  # only if this thread took control
+
+
 def _min_threads(counts):
     return min((int(k) for k in counts if k is not None), default=1)
 
@@ -278,12 +298,14 @@ def blas_thread_count():
 def blas_single_threaded():
     """Limit BLAS to one thread while any caller, in any thread, is inside.
 
-    threadpoolctl's limits are process-wide: two threads each limiting and
+    BLAS thread limits are process-wide: two threads each limiting and
     restoring on their own restore out of order (the second saves the
-    first's 1 and restores it last, so BLAS stays single-threaded).  Here the
-    first entrant saves the counts and sets 1, later entrants only count
-    themselves in, and the last to leave restores the saved counts.  Nesting
-    is allowed.
+    first's 1 and restores it last, so BLAS stays single-threaded), and
+    threadpoolctl ignores limits set by any thread but its controlling one.
+    Here the first entrant saves the counts and sets 1, later entrants only
+    count themselves in, and the last to leave restores the saved counts,
+    whichever threads these are.  Nesting is allowed.  With an OpenMP build of
+    OpenBLAS the limit applies to the entering thread only.
 
     Yields
     ------
@@ -295,7 +317,7 @@ def blas_single_threaded():
             libs = _blas_libraries()
             _threads_saved = tuple((lib, lib.get_num_threads()) for lib in libs)
             for lib in libs:
-                lib.set_num_threads(1)
+                _set_threads(lib, 1)
         _threads_users += 1
     try:
         yield
@@ -306,7 +328,7 @@ def blas_single_threaded():
                 saved, _threads_saved = _threads_saved, None
                 for lib, count in saved:
                     if count is not None:
-                        lib.set_num_threads(count)
+                        _set_threads(lib, count)
 
 
 # ---------------------------------------------------------------------------
