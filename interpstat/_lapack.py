@@ -33,7 +33,9 @@ import contextlib
 import ctypes
 import functools
 import importlib
+import os
 import re
+import sys
 import threading
 import warnings
 from ctypes import byref, c_char_p, c_double, c_float, c_int, c_void_p
@@ -188,9 +190,18 @@ def _bindings():
             "wrappers run these routines instead (same results, with the GIL held and "
             "possible copies), so minnorm_path runs single-threaded.",
             BindingFallbackWarning,
-            stacklevel=3,
+            stacklevel=_outside_level(),
         )
     return bound
+
+
+def _outside_level():
+    """``stacklevel`` for a warning issued in the caller: the first frame outside interpstat."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame, level = sys._getframe(2), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _reset_bindings():
