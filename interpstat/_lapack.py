@@ -91,11 +91,12 @@ _ROUTINES = {
     "spocon": ("cython_lapack", "void", "c i s i s s s i i"),
 }
 
-#: Cython spells the real types of its declarations through its own typedefs
-#: (``__pyx_t_5scipy_6linalg_11cython_blas_d`` for double); only these two are
-#: read as ``double``/``float``, any other type (``int64_t``, ``npy_int64``, a
-#: typedef for the integers) stays as written and fails the comparison.
-_TYPEDEF = re.compile(r"__pyx_t_5scipy_6linalg_(?:11cython_blas|13cython_lapack)_([ds])\b")
+#: Cython spells the real types of its declarations through the modules'
+#: typedefs ``d`` and ``s`` (``__pyx_t_5scipy_6linalg_11cython_blas_d`` is
+#: double); only these two are read as ``double``/``float``, any other type
+#: (``int64_t``, ``npy_int64``, a typedef for the integers) stays as written
+#: and fails the comparison.
+_TYPEDEF = re.compile(r"__pyx_t_\w*?cython_(?:blas|lapack)_([ds])\b")
 _REAL = {"d": "double", "s": "float"}
 
 
@@ -182,8 +183,8 @@ def _bindings():
                     failures[name] = f"{type(exc).__name__}: {exc}"
             _bound = table
         bound = _bound
-    if failures:  # only the call that bound sees failures; warned outside the lock, as a
-        # warning filter may run arbitrary code the lock: a warning filter may run arbitrary code
+    if failures:  # only the call that bound sees failures; warn outside the lock, as a
+        # warning filter may run arbitrary code
         reasons = "; ".join(f"{name} ({why})" for name, why in failures.items())
         warnings.warn(
             f"GIL-free BLAS/LAPACK bindings unavailable for {reasons}. scipy's "

@@ -379,6 +379,20 @@ def test_scipy_exports_the_declarations_called_here():
     assert la.gil_free()  # this scipy's bindings are all live: threads are used
 
 
+@pytest.mark.parametrize(("exported", "accepted"), [
+    ("void (char *, int *, __pyx_t_5scipy_6linalg_13cython_lapack_d *, int *, int *)", True),
+    ("void (char *,  int *, double *, int *, int *)", True),
+    ("void (char *, int *, __pyx_t_5scipy_6linalg_13cython_lapack_s *, int *, int *)", False),
+    ("void (char *, int64_t *, double *, int64_t *, int64_t *)", False),
+    ("void (char *, __pyx_t_5scipy_6linalg_13cython_lapack_int *, double *, int *, int *)",
+     False),
+    ("void (char *, int *, double *, int *)", False),
+    ("int (char *, int *, double *, int *, int *)", False),
+])
+def test_declaration_comparison(exported, accepted):
+    assert (la._normalised(exported) == la._declaration("dpotrf")) == accepted
+
+
 def test_missing_routine_falls_back_alone_and_warns_once(monkeypatch, fresh_bindings):
     monkeypatch.delitem(cython_lapack.__pyx_capi__, "dpotrf")
     with warnings.catch_warnings(record=True) as record:
