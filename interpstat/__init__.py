@@ -2,17 +2,19 @@
 
 The public estimators follow scikit-learn's API; closed-form risk curves live in
 :mod:`interpstat.theory`, the Monte-Carlo runner in :mod:`interpstat.simulation`.
+
+The estimators are imported on first access (PEP 562), so that
+``import interpstat.theory`` loads neither scikit-learn, numba nor the
+BLAS/LAPACK bindings.
 """
+
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-from importlib import import_module
-
 __all__ = ["MinNormRegressor", "PathResult", "__version__", "minnorm_path"]
 
-# Public names -> defining module, imported on first access (PEP 562), so that
-# ``import interpstat.theory`` or ``interpstat list`` loads neither numba nor
-# scikit-learn.
+#: Public name -> the module defining it, imported on first access.
 _LAZY = {
     "MinNormRegressor": "interpstat.linear",
     "PathResult": "interpstat.linear",
@@ -21,12 +23,13 @@ _LAZY = {
 
 
 def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups bypass __getattr__
+    return value
 
 
 def __dir__():
-    return sorted([*globals(), *_LAZY])
+    return sorted(set(globals()) | set(__all__))

@@ -11,14 +11,12 @@ spectral fall-back from :mod:`interpstat._spectral`), so it equals a
 separate fit.
 """
 
-import functools
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from interpstat import _lapack as _la
 from interpstat import _psd_solve as _psd
@@ -155,17 +153,15 @@ _THREADS_MAX_N = 4096
 _THREADS_MIN_N = 200
 
 
-@functools.cache
-def _blas_controller():
-    return ThreadpoolController()
-
-
 def path_threads(n, n_dual):
-    """Threads for the path: the BLAS thread count, if point-level threads pay off."""
+    """Threads for the path: the BLAS thread count, if point-level threads pay off.
+
+    One thread when the GIL-free bindings are not available (they fell back
+    to scipy's wrappers, which hold the GIL).
+    """
     if not (_THREADS_MIN_N <= n <= _THREADS_MAX_N and n_dual >= 2):
         return 1
-    libs = _blas_controller().select(user_api="blas").lib_controllers
-    return min((lib.get_num_threads() for lib in libs), default=1)
+    return _la.blas_thread_count() if _la.gil_free() else 1
 
 
 # ---------------------------------------------------------------------------
@@ -456,8 +452,7 @@ def run_path(cols, Yc, ps, *, y_mean, ridge, rcond, min_rcond, null_vec, Y_test=
         # factorisation beside the next Gram update, use both fully.
         if primal.size:  # the primal block reads columns the dual loop would fill
             cols.prefix(int(primal[-1]))
-        with _blas_controller().limit(limits=1, user_api="blas"), \
-                ThreadPoolExecutor(n_threads) as pool:
+        with _la.blas_single_threaded(), ThreadPoolExecutor(n_threads) as pool:
             futures = []
             if primal.size:
                 futures.append(pool.submit(_primal_points, out, cols, pb, primal))
