@@ -23,18 +23,17 @@ expectation over a fresh Gaussian ``x`` is a norm), so no test sample adds
 noise.
 
 Why grid points with ``|p - n| <= 3`` are left out: for a Gaussian design the
-variance part of the risk is an inverse-Wishart mean.  With ``p <= n - 2``,
-``X^T X`` is Wishart with ``n`` degrees of freedom and
-``E (X^T X)^{-1} = Sigma^{-1} / (n - p - 1)``, so the noise contributes
-``sigma^2 p / (n - p - 1)``; with ``p >= n + 2`` (``Sigma = I``)
-``E (X X^T)^{-1} = I / (p - n - 1)`` and it contributes
-``sigma^2 n / (p - n - 1)`` (the inverse-Wishart mean; the derivation is
-eq. (exact) of the theory page of the documentation).  The exact finite-sample risk is therefore infinite
-for ``n - 1 <= p <= n + 1``.  Near it, the second moment of the inverse
-Wishart, hence the variance of one replicate's risk, is finite only when
-``n - p - 3 > 0`` (or ``p - n - 3 > 0``): for ``|p - n| <= 3`` the Monte-Carlo
-mean has unbounded variance and no valid confidence interval, so the grid keeps
-``|p - n| >= 4``.
+variance part of the risk is an inverse-Wishart mean. With ``p <= n - 2``,
+``X^T X`` is Wishart with ``n`` degrees of freedom and ``E (X^T X)^{-1} =
+Sigma^{-1} / (n - p - 1)``, so the noise contributes ``sigma^2 p / (n - p -
+1)``; with ``p >= n + 2`` (``Sigma = I``) ``E (X X^T)^{-1} = I / (p - n - 1)``
+and it contributes ``sigma^2 n / (p - n - 1)`` (the inverse-Wishart mean; the
+derivation is eq. (exact) of the theory page of the documentation). The exact
+finite-sample risk is therefore infinite for ``n - 1 <= p <= n + 1``. Near it,
+the second moment of the inverse Wishart, hence the variance of one replicate's
+risk, is finite only when ``n - p - 3 > 0`` (or ``p - n - 3 > 0``): for ``|p -
+n| <= 3`` the Monte-Carlo mean has unbounded variance and no valid confidence
+interval, so the grid keeps ``|p - n| >= 4``.
 """
 
 from dataclasses import dataclass
