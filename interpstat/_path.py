@@ -20,7 +20,7 @@ import numpy as np
 
 from interpstat import _lapack as _la
 from interpstat import _psd_solve as _psd
-from interpstat._spectral import centred_lstsq, default_rcond, scaled_norm
+from interpstat._spectral import centred_lstsq, default_rcond, float64_digits, scaled_norm
 
 __all__ = ["ArrayColumns", "BlockColumns", "PathResult", "run_path"]
 
@@ -182,6 +182,7 @@ class _Recorder:
         self.intercepts = np.empty((m, n_targets))
         self.solvers = [""] * m
         self.coefs = [None] * m
+        self.digits = np.full(m, np.inf)  # float64 digits left by spectral-route points
         self.cols, self.y_mean, self.Y_test = cols, y_mean, Y_test
         self.test = np.empty(m) if Y_test is not None else None
         self.return_coef, self.y_1d = return_coef, y_1d
@@ -232,8 +233,10 @@ class _Problem:
         return default_rcond(self.Yc.shape[0], p) if self.rcond is None else self.rcond
 
 
-def _point_direct(pb, Xq):
-    coef, _ = centred_lstsq(Xq, pb.Yc, pb.ridge, pb.cut(Xq.shape[1]), pb.null_vec)
+def _point_direct(out, i, pb, Xq):
+    """The spectral route for one point; records the float64 digits its spectrum leaves."""
+    coef, rank, s = centred_lstsq(Xq, pb.Yc, pb.ridge, pb.cut(Xq.shape[1]), pb.null_vec)
+    out.digits[i] = float64_digits(s, rank)
     return coef, pb.Yc - _psd.dot(Xq, coef), "svd"
 
 
@@ -276,7 +279,7 @@ def _primal_points(out, cols, pb, primal):
             resid = pb.Yc - _psd.dot(Xq, coef)
             solver = "cholesky"
         except _psd.IllConditioned:
-            coef, resid, solver = _point_direct(pb, Xq)
+            coef, resid, solver = _point_direct(out, j, pb, Xq)
         out.record(j, p, coef, resid, solver)
 
 
@@ -322,7 +325,7 @@ def _dual_point(out, i, p, S, cols, pb, m_acc, want_coef, lam_min, work32):
         resid = pb.Yc - _psd.dot(Xq, coef)
         solver = "cholesky"
     except _psd.IllConditioned:
-        coef, resid, solver = _point_direct(pb, Xq)
+        coef, resid, solver = _point_direct(out, i, pb, Xq)
     out.record(i, p, coef, resid, solver)
     return lam
 
@@ -432,6 +435,9 @@ def run_path(cols, Yc, ps, *, y_mean, ridge, rcond, min_rcond, null_vec, Y_test=
     Returns
     -------
     PathResult
+    digits : ndarray of shape (m,)
+        Correct float64 digits the kept spectrum leaves at each point that
+        took the spectral route (``inf`` elsewhere), for an accuracy warning.
     """
     n = cols.n_samples
     out = _Recorder(ps.size, Yc.shape[1], cols, y_mean, Y_test, return_coef, y_1d)
@@ -460,4 +466,4 @@ def run_path(cols, Yc, ps, *, y_mean, ridge, rcond, min_rcond, null_vec, Y_test=
                                     n_threads)
             for future in futures:
                 future.result()  # re-raises a point's exception
-    return out.result(ps)
+    return out.result(ps), out.digits

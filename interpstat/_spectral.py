@@ -13,6 +13,7 @@ __all__ = [
     "centred_lstsq",
     "default_rcond",
     "deflate",
+    "float64_digits",
     "inflate",
     "loo_gcv_svd",
     "numerical_rank",
@@ -201,17 +202,29 @@ def svd_lstsq(X, Y, ridge, rcond):
     -------
     coef : ndarray of shape (p, k)
     rank : int
+    s : ndarray of shape (min(n, p),)
+        The singular values of ``X``, decreasing.
     """
-    if X.shape[0] == 0:
-        return np.zeros((X.shape[1], Y.shape[1])), 0
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        return np.zeros((X.shape[1], Y.shape[1])), 0, np.zeros(0)
     if ridge == 0:
-        coef, _, rank, _ = scipy.linalg.lstsq(
+        coef, _, rank, s = scipy.linalg.lstsq(
             X, Y, cond=rcond, lapack_driver="gelsd", check_finite=False
         )
-        return coef, int(rank)
+        return coef, int(rank), s
     U, s, Vt = thin_svd(X)
     f, rank = spectral_filter(s, ridge, rcond)
-    return Vt.T @ (f[:, None] * (U.T @ Y)), rank
+    return Vt.T @ (f[:, None] * (U.T @ Y)), rank, s
+
+
+def float64_digits(s, rank):
+    """Correct digits a float64 solve keeps on the kept spectrum: ``-log10(cond * eps)``.
+
+    ``cond = s_0 / s_{rank-1}``; ``inf`` for an empty or zero spectrum.
+    """
+    if rank == 0 or not s[rank - 1] > 0:
+        return np.inf
+    return -np.log10(s[0] / s[rank - 1] * EPS)
 
 
 # ---------------------------------------------------------------------------
@@ -383,6 +396,8 @@ def centred_lstsq(X, Y, ridge, rcond, null_vec=None):
     coef : ndarray of shape (p, k)
     rank : int
         At most ``n - 1`` with an intercept.
+    s : ndarray
+        Singular values of the (deflated) design, decreasing.
     """
     if null_vec is None:
         return svd_lstsq(X, Y, ridge, rcond)

@@ -1,6 +1,6 @@
 """Warnings and errors that interpstat raises (import them from here to filter them)."""
 
-__all__ = ["BindingFallbackWarning"]
+__all__ = ["AccuracyWarning", "BindingFallbackWarning"]
 
 
 class BindingFallbackWarning(RuntimeWarning):
@@ -13,4 +13,16 @@ class BindingFallbackWarning(RuntimeWarning):
     ``scipy.linalg.lapack`` wrappers run the same library routines, but they
     hold the GIL and may copy strided inputs, so
     :func:`interpstat.minnorm_path` then runs in one thread.
+    """
+
+
+class AccuracyWarning(UserWarning):
+    """The data are too ill-conditioned for float64 to deliver a few correct digits.
+
+    Raised when, with the default cut-off ``rcond=None``, the singular values
+    a fit keeps span more than float64 can resolve well (``s_max / s_min * eps``
+    above ``1e-4``: fewer than four correct digits in the directions of the
+    smallest ones).  The answer is still the SVD's, the best float64 can do
+    without a choice; the message says what to do: a larger ``rcond`` (cut
+    the directions the data cannot determine) or ``ridge > 0``.
     """

@@ -1,5 +1,6 @@
 """Minimum-norm least squares: ``MinNormRegressor`` and the double-descent ``minnorm_path``."""
 
+import warnings
 from numbers import Real
 from typing import ClassVar
 
@@ -17,9 +18,11 @@ from interpstat._spectral import (
     centred_lstsq,
     default_rcond,
     deflate,
+    float64_digits,
     loo_gcv_svd,
     numerical_rank,
 )
+from interpstat.exceptions import AccuracyWarning
 
 __all__ = ["MinNormRegressor", "PathResult", "minnorm_path"]
 
@@ -71,7 +74,30 @@ def _ridge_rank(G, X, rcond, null_vec, dual):
         return _design_rank(X, rcond, null_vec)
 
 
-def _solve_cholesky(X, Y, ridge, rcond, solver, null_vec):
+#: Warn (rcond=None, ridge=0) when the kept spectrum leaves fewer correct digits.
+_MIN_DIGITS = 4.0
+
+
+def _accuracy_message(digits, where=""):
+    return (
+        f"The design is numerically rank-deficient{where}: the singular values kept at the "
+        f"default cut-off span so much that float64 leaves about {max(digits, 0):.1f} correct "
+        "digits in the weakest directions. Pass a larger rcond (e.g. rcond=1e-10) to cut "
+        "the directions the data cannot determine, or use ridge > 0."
+    )
+
+
+def _spectral(X, Y, ridge, rcond, null_vec, warn):
+    """The SVD route; warns (``AccuracyWarning``) when ``warn`` and too few digits remain."""
+    coef, rank, s = centred_lstsq(X, Y, ridge, rcond, null_vec)
+    if warn and ridge == 0:
+        digits = float64_digits(s, rank)
+        if digits < _MIN_DIGITS:
+            warnings.warn(_accuracy_message(digits), AccuracyWarning, stacklevel=5)
+    return coef, rank
+
+
+def _solve_cholesky(X, Y, ridge, rcond, solver, null_vec, warn=False):
     n, p = X.shape
     dual = _is_dual(n, p, null_vec)
     G = _psd.gram(X, dual)
@@ -80,7 +106,7 @@ def _solve_cholesky(X, Y, ridge, rcond, solver, null_vec):
     coef, rank, used = _psd.solve_gram(
         G, b, ridge=ridge, rcond=rcond, min_rcond=_MIN_RCOND_GRAM,
         residual_op=residual_op, output_op=output_op,
-        spectral_op=lambda: centred_lstsq(X, Y, ridge, rcond, null_vec),
+        spectral_op=lambda: _spectral(X, Y, ridge, rcond, null_vec, warn),
         solver=solver, null_vec=null_vec if dual else None,
     )
     if rank is None:  # the Cholesky route: full rank at ridge 0 (else refused)
@@ -115,16 +141,16 @@ def _solve_qr(X, Y, ridge, rcond, null_vec):
     return coef, _design_rank(X, rcond, None), "qr"
 
 
-def _solve_svd(X, Y, ridge, rcond, null_vec):
-    coef, rank = centred_lstsq(X, Y, ridge, rcond, null_vec)
+def _solve_svd(X, Y, ridge, rcond, null_vec, warn=False):
+    coef, rank = _spectral(X, Y, ridge, rcond, null_vec, warn)
     return coef, rank, "svd"
 
 
-#: solver name -> function (X, Y, ridge, rcond, null_vec) -> (coef, rank, solver used)
+#: solver name -> function (X, Y, ridge, rcond, null_vec, warn) -> (coef, rank, solver used)
 _SOLVERS = {
-    "auto": lambda X, Y, ridge, rcond, u: _solve_cholesky(X, Y, ridge, rcond, "auto", u),
-    "cholesky": lambda X, Y, ridge, rcond, u: _solve_cholesky(X, Y, ridge, rcond, "cholesky", u),
-    "qr": _solve_qr,
+    "auto": lambda *args: _solve_cholesky(*args[:4], "auto", *args[4:]),
+    "cholesky": lambda *args: _solve_cholesky(*args[:4], "cholesky", *args[4:]),
+    "qr": lambda X, Y, ridge, rcond, u, warn: _solve_qr(X, Y, ridge, rcond, u),
     "svd": _solve_svd,
 }
 
@@ -336,7 +362,9 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
             Y2 = Y2 * sq
         n, p = Xd.shape
         rcond = default_rcond(n, p) if self.rcond is None else float(self.rcond)
-        coef, rank, solver = _SOLVERS[self.solver](Xd, Y2, float(self.ridge), rcond, null_vec)
+        coef, rank, solver = _SOLVERS[self.solver](
+            Xd, Y2, float(self.ridge), rcond, null_vec, self.rcond is None
+        )
         self.solver_ = solver
         self.rank_ = int(rank)
         # scikit-learn 1.9 Ridge's shapes: a single target (y of shape (n,) or
@@ -558,7 +586,7 @@ def minnorm_path(
         Xc, Yc, x_mean, y_mean, null_vec = centre(X, Y)
     else:
         Xc, Yc, x_mean, y_mean, null_vec = X, Y, np.zeros(P), np.zeros(Y.shape[1]), None
-    return run_path(
+    result, digits = run_path(
         ArrayColumns(Xc, x_mean, X_test),
         Yc,
         ps,
@@ -571,3 +599,9 @@ def minnorm_path(
         return_coef=return_coef,
         y_1d=y.ndim == 1,
     )
+    weak = ps[digits < _MIN_DIGITS]
+    if rcond is None and ridge == 0 and weak.size:
+        where = f" at n_features = {weak.tolist()}"
+        warnings.warn(_accuracy_message(float(np.min(digits)), where), AccuracyWarning,
+                      stacklevel=2)
+    return result

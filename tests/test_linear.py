@@ -683,3 +683,33 @@ def test_path_validates_options(kwargs, match):
     kwargs = {"n_features": [3, 8], **kwargs}
     with pytest.raises(ValueError, match=match):
         minnorm_path(X, y, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Beyond float64: warn instead of returning garbage quietly
+# ---------------------------------------------------------------------------
+
+
+def _near_singular(rng, n=30, p=50, cond=1e13):
+    U = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    V = np.linalg.qr(rng.standard_normal((p, n)))[0]
+    return (U * np.geomspace(1, 1 / cond, n)) @ V.T, rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("solver", ["auto", "svd"])
+def test_warns_when_the_kept_spectrum_is_beyond_float64(solver):
+    from interpstat.exceptions import AccuracyWarning
+
+    X, y = _near_singular(np.random.default_rng(0))
+    with pytest.warns(AccuracyWarning, match="rcond"):
+        MinNormRegressor(fit_intercept=False, solver=solver).fit(X, y)
+    with pytest.warns(AccuracyWarning, match=r"n_features = \[50\]"):
+        minnorm_path(X, y, [10, 50], fit_intercept=False)
+    # negative controls: a chosen cut, a ridge, or ordinary data do not warn
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        MinNormRegressor(fit_intercept=False, solver=solver, rcond=1e-10).fit(X, y)
+        MinNormRegressor(fit_intercept=False, solver=solver, ridge=1e-3).fit(X, y)
+        minnorm_path(X, y, [10, 50], fit_intercept=False, rcond=1e-10)
+        X2, y2 = _near_singular(np.random.default_rng(1), cond=1e6)
+        MinNormRegressor(fit_intercept=False, solver=solver).fit(X2, y2)

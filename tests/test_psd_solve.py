@@ -94,7 +94,7 @@ def test_solve_gram_falls_back_and_warns_for_cholesky():
 
     def spectral():
         calls.append(1)
-        return spec.svd_lstsq(X, y, 0.0, 1e-12)
+        return spec.svd_lstsq(X, y, 0.0, 1e-12)[:2]
 
     b, residual_op, output_op = psd.lstsq_operators(X, y, 0.0, dual=False)
     _, rank, used = psd.solve_gram(
@@ -169,7 +169,7 @@ def test_centred_lstsq_removes_the_mean_rounding_of_large_offsets():
     X = rng.standard_normal((n, n)) + 1e8
     y = rng.standard_normal((n, 1))
     Xc, Yc, _, _, u = spec.centre(X, y)
-    coef, rank = spec.centred_lstsq(Xc, Yc, 0.0, spec.default_rcond(n, n), u)
+    coef, rank, _ = spec.centred_lstsq(Xc, Yc, 0.0, spec.default_rcond(n, n), u)
     assert rank == n - 1
     exact = X - X.mean(axis=0)  # the same up to rounding ~eps * 1e8 along u
     coef_ref = np.linalg.lstsq(spec.deflate(u, exact), spec.deflate(u, Yc), rcond=None)[0]
@@ -213,10 +213,10 @@ def test_block_columns_equal_array_columns(centre):
         Xc, Yc, x_mean, y_mean, u = X, y, np.zeros(P), np.zeros(1), None
     opts = dict(y_mean=y_mean, ridge=0.0, rcond=None, min_rcond=1e-11, null_vec=u,
                 Y_test=yt, return_coef=True)
-    ref = run_path(ArrayColumns(Xc, x_mean, Xt), Yc, ps, **opts)
+    ref, _ = run_path(ArrayColumns(Xc, x_mean, Xt), Yc, ps, **opts)
     bounds = [0, 3, 30, 31, 60, 90]
     blocks = ((X[:, a:b], Xt[:, a:b]) for a, b in itertools.pairwise(bounds))
-    got = run_path(BlockColumns(blocks, n, P, n_test=7, centre=centre), Yc, ps, **opts)
+    got, _ = run_path(BlockColumns(blocks, n, P, n_test=7, centre=centre), Yc, ps, **opts)
     np.testing.assert_allclose(got.coef_norm, ref.coef_norm, rtol=1e-12)
     np.testing.assert_allclose(got.test_mse, ref.test_mse, rtol=1e-12)
     np.testing.assert_allclose(got.intercepts, ref.intercepts, rtol=1e-12)
