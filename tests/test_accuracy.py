@@ -49,6 +49,11 @@ REMEDIES = ("rcond", "ridge")
 LANCZOS_SEED = 20261202
 
 
+def _sid(shape):
+    """Test id of a shape: ``"16x8"``."""
+    return f"{shape[0]}x{shape[1]}"
+
+
 def _xfail(mechanism, reason, raises=AssertionError):
     """Strict xfail for a reproduced mechanism; only the expected failure counts."""
     return pytest.mark.xfail(
@@ -398,14 +403,15 @@ def _offset_params():
                 )
                 marks = [_xfail(1, "column means off by eps*offset keep the ones direction "
                                 "above the cut-off: rank n instead of n-1")] if bad else []
-                out.append(pytest.param(offset, shape, solver, marks=marks))
+                out.append(pytest.param(offset, shape, solver, marks=marks,
+                                        id=f"{offset:g}-{_sid(shape)}-{solver}"))
     return out
 
 
 @pytest.mark.parametrize(("offset", "shape", "solver"), [
     *_offset_params(),
-    pytest.param(1e4, (20, 20), "auto", marks=_xfail(1, "the issue's example: rank 20, "
-                                                   "coef off by 2.9")),
+    pytest.param(1e4, (20, 20), "auto", id="issue-example-20x20",
+                 marks=_xfail(1, "the issue's example: rank 20, coef off by 2.9")),
 ])
 def test_offset_with_intercept(offset, shape, solver):
     # fixed seed 3 (the issue's example): a strict xfail must fail deterministically
@@ -415,7 +421,7 @@ def test_offset_with_intercept(offset, shape, solver):
 
 
 @pytest.mark.parametrize("offset", OFFSETS)
-@pytest.mark.parametrize("shape", [(12, 24), (20, 8)])
+@pytest.mark.parametrize("shape", [(12, 24), (20, 8)], ids=_sid)
 @pytest.mark.parametrize("solver", ["auto", "cholesky"])
 def test_offset_with_intercept_seeds(offset, shape, solver, global_random_seed):
     X, Y, truth, err_svd = _offset_case(1000 + global_random_seed, *shape, offset)
@@ -502,7 +508,7 @@ def _lanczos_case(n, p, kind, adversarial):
     return X, Y, cut, truth, rank, _relerr(svd_fit(X, Y, rcond=cut), truth)
 
 
-@pytest.mark.parametrize("shape", LANCZOS_SHAPES)
+@pytest.mark.parametrize("shape", LANCZOS_SHAPES, ids=_sid)
 @pytest.mark.parametrize(
     ("kind", "adversarial"),
     [
@@ -521,7 +527,7 @@ def test_lanczos_start_vector(shape, kind, adversarial):
     assert reg.rank_ == rank or warned_with_remedy(rec)
 
 
-@pytest.mark.parametrize("shape", LANCZOS_SHAPES)
+@pytest.mark.parametrize("shape", LANCZOS_SHAPES, ids=_sid)
 @pytest.mark.parametrize(
     "adversarial",
     [False, pytest.param(True, marks=_xfail(2, "path: rcond cut not applied"))],
@@ -546,7 +552,7 @@ def _cut_case(seed, n, p, rcond):
 
 
 @pytest.mark.parametrize("rcond", [1e-6, 1e-4])
-@pytest.mark.parametrize("shape", [(16, 8), (8, 16)])
+@pytest.mark.parametrize("shape", [(16, 8), (8, 16)], ids=_sid)
 @pytest.mark.parametrize(
     "solver",
     [
@@ -601,8 +607,10 @@ def _ridge_params():
                             solver in ("qr", "svd"):
                         marks = [_xfail(4, "centring makes X exactly rank-deficient: tiny "
                                            "ridge on a rounding-level singular value")]
-                    out.append(pytest.param(ridge, shape, solver, fit_intercept, fixed,
-                                            marks=marks))
+                    out.append(pytest.param(
+                        ridge, shape, solver, fit_intercept, fixed, marks=marks,
+                        id=f"{ridge:g}-{_sid(shape)}-{solver}-"
+                           f"{'intercept' if fit_intercept else 'no-intercept'}"))
     return out
 
 
@@ -641,7 +649,8 @@ def _duplicated_params():
                     bad = 0 < ridge <= (1e-8 if solver == "svd" else 1e-20)
                 marks = [_xfail(4, "s / (s^2 + ridge) on rounding-level singular values")] \
                     if bad else []
-                out.append(pytest.param(ridge, (n, pu), solver, marks=marks))
+                out.append(pytest.param(ridge, (n, pu), solver, marks=marks,
+                                        id=f"{ridge:g}-{n}x{pu}unique-{solver}"))
     return out
 
 
@@ -794,7 +803,7 @@ def _scaled_case(seed, n, p, kind, y_scale, fit_intercept):
 
 
 @pytest.mark.parametrize("kind", ["none", "rows", "columns"])
-@pytest.mark.parametrize("shape", [(16, 8), (8, 16)])
+@pytest.mark.parametrize("shape", [(16, 8), (8, 16)], ids=_sid)
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("fit_intercept", [False, True])
 def test_scaled_designs(kind, shape, solver, fit_intercept, global_random_seed):
@@ -807,7 +816,7 @@ Y_SCALES = [1e-150, 1e-50, 1e50, 1e150]
 
 
 @pytest.mark.parametrize("y_scale", Y_SCALES)
-@pytest.mark.parametrize("shape", [(16, 8), (8, 16)])
+@pytest.mark.parametrize("shape", [(16, 8), (8, 16)], ids=_sid)
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_tiny_and_huge_y(y_scale, shape, solver):
     X, Y, truth, err_svd = _scaled_case(23, *shape, "none", y_scale, True)
