@@ -115,30 +115,44 @@ def _solve_cholesky(X, Y, ridge, rcond, solver, null_vec, warn=False):
     return coef, rank, used
 
 
-def _solve_qr(X, Y, ridge, rcond, null_vec):
-    if null_vec is not None:
-        X, Y = deflate(null_vec, X), deflate(null_vec, Y)
-    n, p = X.shape
+def _solve_qr(X, Y, ridge, rcond, null_vec, warn=False):
+    """Complete orthogonal decomposition (``gelsy``); the SVD where ``X`` is rank-deficient.
+
+    A truncated QR solution is not the truncated-SVD (minimum-norm) one: the
+    two differ by about ``s_{r+1} / s_r``, and with a ridge the rounding-level
+    directions of a rank-deficient ``X`` get amplified.  So a design that
+    ``gelsy`` (ridge 0) or its singular values (ridge > 0) show to be
+    rank-deficient at ``rcond`` goes to the SVD route, which applies the cut
+    exactly.
+    """
+    Xq, Yq = (X, Y) if null_vec is None else (deflate(null_vec, X), deflate(null_vec, Y))
+    n, p = Xq.shape
+    full = min(n, p)
     if ridge == 0:
         coef, _, rank, _ = scipy.linalg.lstsq(
-            X, Y, cond=rcond, lapack_driver="gelsy", check_finite=False
+            Xq, Yq, cond=rcond, lapack_driver="gelsy", check_finite=False
         )
-        return coef, int(rank), "qr"
+        if rank == full:
+            return coef, int(rank), "qr"
+        return _solve_svd(X, Y, ridge, rcond, null_vec, warn)
+    rank = _design_rank(Xq, rcond, None)
+    if rank < full:
+        return _solve_svd(X, Y, ridge, rcond, null_vec, warn)
     # Two equivalent augmented problems; the QR solution's error grows with
     # the ratio of residual to ||A|| ||x||: about sqrt(ridge) / ||X|| for the
     # primal form and ||X|| / sqrt(ridge) for the dual one.  Take the form
     # whose ratio is at most one: primal for ridge <= ||X||_F^2.
     sq = np.sqrt(ridge)
-    k = Y.shape[1]
-    if ridge <= np.sum(X * X):  # min ||[X; sqrt(ridge) I] b - [Y; 0]||
-        A = np.vstack([X, sq * np.eye(p)])
-        B = np.vstack([Y, np.zeros((p, k))])
+    k = Yq.shape[1]
+    if ridge <= np.sum(Xq * Xq):  # min ||[X; sqrt(ridge) I] b - [Y; 0]||
+        A = np.vstack([Xq, sq * np.eye(p)])
+        B = np.vstack([Yq, np.zeros((p, k))])
         coef = scipy.linalg.lstsq(A, B, lapack_driver="gelsy", check_finite=False)[0]
     else:  # a minimises ||[X^T; sqrt(ridge) I] a - [0; Y/sqrt(ridge)]||, coef = X^T a
-        A = np.vstack([X.T, sq * np.eye(n)])
-        B = np.vstack([np.zeros((p, k)), Y / sq])
-        coef = X.T @ scipy.linalg.lstsq(A, B, lapack_driver="gelsy", check_finite=False)[0]
-    return coef, _design_rank(X, rcond, None), "qr"
+        A = np.vstack([Xq.T, sq * np.eye(n)])
+        B = np.vstack([np.zeros((p, k)), Yq / sq])
+        coef = Xq.T @ scipy.linalg.lstsq(A, B, lapack_driver="gelsy", check_finite=False)[0]
+    return coef, rank, "qr"
 
 
 def _solve_svd(X, Y, ridge, rcond, null_vec, warn=False):
@@ -150,7 +164,7 @@ def _solve_svd(X, Y, ridge, rcond, null_vec, warn=False):
 _SOLVERS = {
     "auto": lambda *args: _solve_cholesky(*args[:4], "auto", *args[4:]),
     "cholesky": lambda *args: _solve_cholesky(*args[:4], "cholesky", *args[4:]),
-    "qr": lambda X, Y, ridge, rcond, u, warn: _solve_qr(X, Y, ridge, rcond, u),
+    "qr": _solve_qr,
     "svd": _solve_svd,
 }
 
@@ -223,9 +237,11 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
           is too ill-conditioned for that (condition estimate above 1e11) or
           singular it warns and falls back to ``"svd"``.
         - ``"qr"``: complete orthogonal decomposition (LAPACK ``gelsy``); with
-          ``ridge > 0`` the equivalent augmented least-squares problem (whose
-          accuracy degrades like ``eps * sqrt(ridge)`` for a very large
-          ridge; prefer ``"auto"`` there).
+          ``ridge > 0`` the equivalent augmented least-squares problem (in
+          its primal or dual form, whichever is accurate for the ridge).  A
+          design that is rank-deficient at ``rcond`` is handed to ``"svd"``
+          (``solver_`` says so): a truncated QR solution is not the
+          minimum-norm one.
         - ``"svd"``: LAPACK ``gelsd`` (divide-and-conquer SVD), the most
           robust; with ``ridge > 0`` the SVD filter ``s / (s^2 + ridge)`` on
           the singular values above the cut-off ``rcond``.
@@ -238,10 +254,11 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
           refinement shows Cholesky would be inaccurate.
     rcond : float, default=None
         Relative cut-off in ``[0, 1)``: singular values below
-        ``rcond * s_max`` count as zero (scale-invariant).  ``None`` means ``eps * max(n_samples,
-        n_features)`` (numpy's ``lstsq`` choice).  Applied exactly by
-        ``"svd"``, through the triangular factor's condition estimate by
-        ``"qr"``; ``"auto"`` hands problems near the cut-off to ``"svd"``.
+        ``rcond * s_max`` count as zero (scale-invariant), for every
+        ``ridge``.  ``None`` means ``eps * max(n_samples, n_features)``
+        (numpy's ``lstsq`` choice).  Applied exactly by ``"svd"``; ``"qr"``
+        and ``"auto"`` hand rank-deficient problems and problems near the
+        cut-off to ``"svd"``.
 
     Attributes
     ----------

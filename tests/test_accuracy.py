@@ -19,11 +19,12 @@ unambiguous.  Exactly rank-deficient designs (duplicated columns) get their
 truth from the structure instead (:func:`_truth_duplicated`): a ridge of
 1e-300 is then meaningful only in exact arithmetic.
 
-Cases that fail on the current code are marked ``xfail(strict=True)`` with the
-mechanism of the tracker issue they reproduce; each must flip to a pass when
-its mechanism is fixed.  They use fixed data (the failure must be
-deterministic); the families guarding what already works take their seeds
-from ``global_random_seed``.
+The cases that reproduced one of the ten mechanisms of silent inaccuracy
+(numbered as in the comments, "mechanism K") failed before their fix and
+pass after it; they use fixed data, so that reproduction was deterministic.
+The families guarding what already worked take their seeds from
+``global_random_seed``.  What is not fixed yet is a strict ``xfail`` with its
+reason (see :func:`_xfail`).
 """
 
 import functools
@@ -35,6 +36,7 @@ import pytest
 import scipy.linalg
 
 from interpstat import MinNormRegressor, minnorm_path
+from interpstat.exceptions import AccuracyWarning
 
 EPS = np.finfo(np.float64).eps
 FACTOR = 100.0
@@ -73,13 +75,11 @@ class AmbiguousTruthError(Exception):
 def warned_with_remedy(records):
     """Whether a recorded warning excuses an inaccurate answer.
 
-    Accepted: a ``UserWarning`` or ``RuntimeWarning`` (subclasses included,
-    e.g. ``scipy.linalg.LinAlgWarning``) whose message names a remedy
-    (``REMEDIES``).  This is the one place to narrow it to a dedicated class.
+    Accepted: an :class:`~interpstat.exceptions.AccuracyWarning` whose message
+    names a remedy (``REMEDIES``).
     """
     return any(
-        issubclass(w.category, (UserWarning, RuntimeWarning))
-        and any(r in str(w.message) for r in REMEDIES)
+        issubclass(w.category, AccuracyWarning) and any(r in str(w.message) for r in REMEDIES)
         for w in records
     )
 
@@ -390,28 +390,19 @@ OFFSETS = [1e2, 1e4, 1e6, 1e8]
 
 
 def _offset_params():
-    """(offset, shape, solver): the current code fails at p >= n for svd and qr, and at
+    """(offset, shape, solver).  Mechanism 1 failed at p >= n for svd and qr, and at
     p = n for every solver."""
-    out = []
-    for offset in OFFSETS:
-        for shape in [(12, 12), (12, 24), (20, 8)]:
-            for solver in SOLVERS:
-                n, p = shape
-                # (seed 3 at offset 1e2 and p = n happens to pass but for qr)
-                bad = p >= n and (solver in ("svd", "qr") or p == n) and not (
-                    p == n and offset == 1e2 and solver != "qr"
-                )
-                marks = [_xfail(1, "column means off by eps*offset keep the ones direction "
-                                "above the cut-off: rank n instead of n-1")] if bad else []
-                out.append(pytest.param(offset, shape, solver, marks=marks,
-                                        id=f"{offset:g}-{_sid(shape)}-{solver}"))
-    return out
+    return [
+        pytest.param(offset, shape, solver, id=f"{offset:g}-{_sid(shape)}-{solver}")
+        for offset in OFFSETS
+        for shape in [(12, 12), (12, 24), (20, 8)]
+        for solver in SOLVERS
+    ]
 
 
 @pytest.mark.parametrize(("offset", "shape", "solver"), [
     *_offset_params(),
-    pytest.param(1e4, (20, 20), "auto", id="issue-example-20x20",
-                 marks=_xfail(1, "the issue's example: rank 20, coef off by 2.9")),
+    pytest.param(1e4, (20, 20), "auto", id="issue-example-20x20"),
 ])
 def test_offset_with_intercept(offset, shape, solver):
     # fixed seed 3 (the issue's example): a strict xfail must fail deterministically
@@ -432,8 +423,8 @@ def test_offset_with_intercept_seeds(offset, shape, solver, global_random_seed):
 @pytest.mark.parametrize(
     ("offset", "p"),
     [
-        pytest.param(1e4, 12, marks=_xfail(1, "path point at p = n keeps the ones direction")),
-        pytest.param(1e6, 12, marks=_xfail(1, "path point at p = n keeps the ones direction")),
+        pytest.param(1e4, 12),
+        pytest.param(1e6, 12),
         (1e4, 24),
         (1e4, 6),
     ],
@@ -461,10 +452,8 @@ def _offset_loo_case(p, offset):
 @pytest.mark.parametrize(
     ("offset", "p"),
     [
-        pytest.param(1e4, 12, marks=_xfail(1, "LOO on the SVD route: every point looks "
-                                         "interpolated")),
-        pytest.param(1e6, 12, marks=_xfail(1, "LOO on the SVD route: every point looks "
-                                         "interpolated")),
+        pytest.param(1e4, 12),
+        pytest.param(1e6, 12),
         (1e2, 6),
         (1e4, 6),
         (1e4, 24),
@@ -514,10 +503,8 @@ def _lanczos_case(n, p, kind, adversarial):
     [
         ("refine", False),
         ("cut", False),
-        pytest.param("refine", True, marks=_xfail(2, "top eigenvector orthogonal to the "
-                                                 "Lanczos start: refinement skipped")),
-        pytest.param("cut", True, marks=_xfail(2, "top eigenvector orthogonal to the "
-                                              "Lanczos start: rcond cut not applied")),
+        pytest.param("refine", True),
+        pytest.param("cut", True),
     ],
 )
 def test_lanczos_start_vector(shape, kind, adversarial):
@@ -530,7 +517,7 @@ def test_lanczos_start_vector(shape, kind, adversarial):
 @pytest.mark.parametrize("shape", LANCZOS_SHAPES, ids=_sid)
 @pytest.mark.parametrize(
     "adversarial",
-    [False, pytest.param(True, marks=_xfail(2, "path: rcond cut not applied"))],
+    [False, pytest.param(True)],
 )
 def test_lanczos_start_vector_path(shape, adversarial):
     n, p = shape
@@ -558,9 +545,7 @@ def _cut_case(seed, n, p, rcond):
     [
         "auto",
         "cholesky",
-        pytest.param("qr", marks=_xfail(
-            "(new, not among the ten)", "gelsy truncates the QR factor, not the SVD: "
-            "relative error ~ s_dropped / s_kept (1e-7 here)")),
+        pytest.param("qr"),
         "svd",
     ],
 )
@@ -596,19 +581,14 @@ def _ridge_params():
         for shape in [(16, 8), (8, 16)]:
             for solver in SOLVERS:
                 for fit_intercept in [False, True]:
-                    marks = []
-                    # qr at p <= n loses eps * sqrt(ridge): from 1e8 on its error is near
-                    # the bound and the outcome depends on the draw, so those cases take
-                    # a fixed seed (strict xfails must fail deterministically)
+                    # qr at p <= n lost eps * sqrt(ridge) (mechanism 3): from 1e8 on
+                    # its error was near the bound and the outcome depended on the
+                    # draw, so those cases take a fixed seed (the reproduced failure
+                    # was deterministic); mechanism 4 failed with an intercept at
+                    # p > n for ridge <= 1e-100 (qr, svd)
                     fixed = solver == "qr" and shape[1] <= shape[0] and ridge >= 1e8
-                    if fixed and ridge >= 1e16:
-                        marks = [_xfail(3, "augmented QR loses eps*sqrt(ridge)")]
-                    elif fit_intercept and shape[1] > shape[0] and ridge <= 1e-100 and \
-                            solver in ("qr", "svd"):
-                        marks = [_xfail(4, "centring makes X exactly rank-deficient: tiny "
-                                           "ridge on a rounding-level singular value")]
                     out.append(pytest.param(
-                        ridge, shape, solver, fit_intercept, fixed, marks=marks,
+                        ridge, shape, solver, fit_intercept, fixed,
                         id=f"{ridge:g}-{_sid(shape)}-{solver}-"
                            f"{'intercept' if fit_intercept else 'no-intercept'}"))
     return out
@@ -643,13 +623,10 @@ def _duplicated_params():
     for ridge in DUP_RIDGES:
         for n, pu in [(20, 6), (8, 6)]:
             for solver in SOLVERS:
-                if solver == "qr":  # the augmented QR's rank decision at sqrt(ridge)
-                    bad = 0 < ridge <= 1e-8 and (ridge >= 1e-20 or n < 12)
-                else:  # auto and cholesky fall back to the SVD while the Gram is singular
-                    bad = 0 < ridge <= (1e-8 if solver == "svd" else 1e-20)
-                marks = [_xfail(4, "s / (s^2 + ridge) on rounding-level singular values")] \
-                    if bad else []
-                out.append(pytest.param(ridge, (n, pu), solver, marks=marks,
+                # mechanism 4 failed for 0 < ridge <= 1e-8 (svd; qr through the
+                # augmented QR's rank decision at sqrt(ridge)) or <= 1e-20 (auto and
+                # cholesky, which fall back to the SVD while the Gram is singular)
+                out.append(pytest.param(ridge, (n, pu), solver,
                                         id=f"{ridge:g}-{n}x{pu}unique-{solver}"))
     return out
 
@@ -680,18 +657,24 @@ def _leverage_case(scale, fit_intercept):
     return X, y, truth, _relerr(svd_loo(X, y, fit_intercept=fit_intercept), truth)
 
 
+#: Mechanism 5 (1 - c - ||U_i||^2 cancels; the absolute threshold called a point
+#: of leverage 1 - 1e-14 interpolated) is fixed by the explicit projection of
+#: rows near leverage one.  What remains with an intercept: centring with the
+#: outlier row's column means puts ~scale / n into every row, so the ordinary
+#: rows lose ~eps * scale, where brute-force refits re-centre without it.
+_M5_CENTRING = ("full-data centring around an outlier row costs eps * scale in the other "
+                "rows; refits re-centre without it")
+
+
 @pytest.mark.parametrize(
-    "scale",
+    ("scale", "fit_intercept"),
     [
-        1e1,
-        1e2,
-        pytest.param(1e3, marks=_xfail(5, "1 - c - ||U_i||^2 cancels (relative error 1e-7)")),
-        pytest.param(1e5, marks=_xfail(5, "1 - c - ||U_i||^2 cancels")),
-        pytest.param(1e7, marks=_xfail(5, "1 - c - ||U_i||^2 cancels and the absolute "
-                                          "threshold calls the point interpolated")),
+        *[(scale, fi) for scale in [1e1, 1e2, 1e3, 1e5, 1e7] for fi in [False, True]
+          if not (fi and scale >= 1e5)],
+        pytest.param(1e5, True, marks=_xfail(5, _M5_CENTRING)),
+        pytest.param(1e7, True, marks=_xfail(5, _M5_CENTRING)),
     ],
 )
-@pytest.mark.parametrize("fit_intercept", [False, True])
 def test_loo_leverage_near_one(scale, fit_intercept):
     X, y, truth, err_bf = _leverage_case(scale, fit_intercept)
     e, rec = _call(MinNormRegressor(fit_intercept=fit_intercept).loo_residuals, X, y)
@@ -710,14 +693,9 @@ def _near_duplicate_case(delta, fit_intercept):
 
 
 def _near_dup_params():
-    out = []
-    for delta in [1e-2, 1e-4, 1e-6, 1e-8]:
-        for fit_intercept in [False, True]:
-            bad = fit_intercept
-            marks = [_xfail(6, "the centring null direction mixes with the near-duplicate "
-                               "direction in the SVD")] if bad else []
-            out.append(pytest.param(delta, fit_intercept, marks=marks))
-    return out
+    # mechanism 6 failed with an intercept
+    return [(delta, fit_intercept) for delta in [1e-2, 1e-4, 1e-6, 1e-8]
+            for fit_intercept in [False, True]]
 
 
 @pytest.mark.parametrize(("delta", "fit_intercept"), _near_dup_params())
@@ -745,7 +723,7 @@ _M7 = "LOO/GCV from the dual Cholesky factor accepted up to cond(G) = 1e6"
     ("cond", "p", "seed"),
     [(10.0, 24, 17), (100.0, 24, 17), (1e3, 6, 17), (1e3, 24, 17), (1e5, 24, 17),
      # LOO 120x, GCV 210x the floor's error (a fixed draw: seeds vary 30-200x)
-     pytest.param(600.0, 24, 12, marks=_xfail(7, _M7))],
+     pytest.param(600.0, 24, 12)],
 )
 def test_loo_gcv_conditioning(cond, p, seed):
     X, y, truth, err_bf, g, err_g = _conditioned_loo_case(cond, p, seed)
@@ -773,7 +751,7 @@ def test_loo_gaussian_seeds(fit_intercept, ridge, p, global_random_seed):
 @pytest.mark.parametrize(
     "ridge",
     [1e-3, 1.0, 1e100,
-     pytest.param(1e250, marks=_xfail("(smaller)", "gcv_score is NaN at ridge >~ 1e200"))],
+     pytest.param(1e250)],
 )
 def test_gcv_ridge(ridge):
     rng = np.random.default_rng(19)
@@ -825,14 +803,8 @@ def test_tiny_and_huge_y(y_scale, shape, solver):
 
 
 def _y_scale_path_params():
-    out = []
-    for y_scale in Y_SCALES:
-        for return_coef in [False, True]:
-            bad = not return_coef and y_scale <= 1e-50
-            marks = [_xfail(10, "float32 residual and correction underflow: coef_norm 0")] \
-                if bad else []
-            out.append(pytest.param(y_scale, return_coef, marks=marks))
-    return out
+    # mechanism 10 failed without return_coef for y_scale <= 1e-50
+    return [(y_scale, return_coef) for y_scale in Y_SCALES for return_coef in [False, True]]
 
 
 @pytest.mark.parametrize(("y_scale", "return_coef"), _y_scale_path_params())
@@ -850,8 +822,8 @@ _OVER = "coef_norm under/overflows though the coefficients are representable"
 
 @pytest.mark.parametrize(
     "y_scale",
-    [pytest.param(1e-170, marks=_xfail("(smaller)", _OVER)),
-     pytest.param(1e160, marks=_xfail("(smaller)", _OVER))],
+    [pytest.param(1e-170),
+     pytest.param(1e160)],
 )
 @pytest.mark.parametrize("return_coef", [False, True])
 def test_path_coef_norm_representable(y_scale, return_coef):
@@ -967,7 +939,7 @@ _M8 = "the mixed-precision route ignores rcond on row-scaled data"
 
 
 @pytest.mark.parametrize(
-    "return_coef", [pytest.param(False, marks=_xfail(8, _M8)), True]
+    "return_coef", [pytest.param(False), True]
 )
 def test_path_rcond_row_scaled(return_coef):
     # the issue's example
@@ -980,8 +952,7 @@ def test_path_rcond_row_scaled(return_coef):
 
 
 @pytest.mark.parametrize(
-    "P", [40, 400, pytest.param(3000, marks=_xfail(9, "the path's default rcond uses the "
-                                                    "total column count"))]
+    "P", [40, 400, pytest.param(3000)]
 )
 def test_path_default_rcond_uses_point_shape(P):
     # a prefix of condition 1e13: s_min / s_max = 1e-13 lies between eps * 40 (a
@@ -1005,8 +976,7 @@ _SMALL = "(smaller)"
 
 @pytest.mark.parametrize(
     "rcond",
-    [pytest.param(v, marks=_xfail(_SMALL, "minnorm_path accepts an invalid rcond",
-                                  raises=pytest.fail.Exception))
+    [pytest.param(v)
      for v in [np.nan, -1.0, 2.0]],
 )
 def test_path_rejects_invalid_rcond(rcond):
@@ -1024,8 +994,6 @@ def test_estimator_rejects_invalid_rcond(rcond):
         MinNormRegressor(rcond=rcond).fit(X, y)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 8 (smaller): n_features=[1e20] reports a wrapped integer")
 def test_path_n_features_error_names_the_value():
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((10, 20)), rng.standard_normal(10)
@@ -1037,9 +1005,6 @@ def test_path_n_features_error_names_the_value():
     assert "1e+20" in str(info.value) or "100000000000000000000" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 8 (smaller): rcond=1.0 passes validation but means 'no "
-                          "cut-off' to LAPACK (svd keeps every singular value, qr one)")
 def test_rcond_one_is_rejected_or_consistent():
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((30, 60)), rng.standard_normal(30)
