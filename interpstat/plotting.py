@@ -629,12 +629,12 @@ class EMLandscapeDisplay:
         ax.plot([lo, hi], [lo, hi], "--", color="gray", linewidth=1, label="diagonal")
         self.map_line_ = ax.plot(theta, values, color="black", linewidth=1.5,
                                  label="M(θ)")[0]
-        for path in self.cobwebs or ():
+        for k, path in enumerate(self.cobwebs or ()):
             path = np.asarray(path, dtype=np.float64)
             # (t0, t0) -> (t0, t1) -> (t1, t1) -> (t1, t2) -> ...
             xs = np.repeat(path, 2)[:-1]
             ys = np.r_[path[0], np.repeat(path[1:], 2)]
-            ax.plot(xs, ys, color="C1", linewidth=0.9, alpha=0.9,
+            ax.plot(xs, ys, color=("C1", "C4", "C2", "C5")[k % 4], linewidth=0.9, alpha=0.9,
                     label=f"EM from θ0 = {path[0]:.2f}")
         markers = []
         for t, st, kind in zip(fp.theta, fp.stable, fp.kind, strict=True):

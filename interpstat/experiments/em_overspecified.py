@@ -103,8 +103,8 @@ def population_iterates(n_steps, *, theta0=1.0, w=(0.5,)):
     >>> from interpstat.experiments.em_overspecified import population_iterates
     >>> population_iterates(2, w=(0.5, 0.7)).round(6)
     array([[1.      , 1.      ],
-           [0.605706, 0.579233],
-           [0.420213, 0.370925]])
+           [0.605706, 0.573979],
+           [0.468987, 0.411523]])
     """
     w = np.asarray(w, dtype=np.float64)
     out = np.empty((n_steps + 1, w.size))
