@@ -840,8 +840,29 @@ def _plot_boundaries(ax, bd):
     ax.legend(fontsize=8, loc="center right")
 
 
+_FIGURE_GUIDE = """## Reading the figure
+
+- (a) Model 1's population map M(θ) against the diagonal at the landscape case: the
+  crossings are the fixed points (filled: stable, open: unstable). M is increasing, so
+  EM moves monotonically (the cobweb paths) and every start left of θu (red band) ends
+  at the spurious θ̄.
+- (b) Model 2's flow in the (θ, w) plane: one EM step moves each point along the
+  streamlines. Both maxima (s, w*) and (−s, 1 − w*) are global (relabelling); the only
+  other fixed point is the saddle (0, ½), whose stable manifold θ0 = a_b(w0) (dashed)
+  separates the two basins. Model 1 is confined to the dotted line w = w*, where its
+  spurious θ̄ (cross) is not a fixed point of Model 2: learning the weight lets EM leave.
+- (c) s_c(w*): above the curve Model 1 has a stable spurious fixed point.
+- (d) The fixed points of Model 1 against s: θ̄ and θu are born together at s_c
+  (saddle-node); the shaded band is the basin of θ̄.
+- (e) Probability that EM started at a data point fails: Model 1 jumps from 0 to a
+  positive value at s_c and tends to 1 − w* (θu → 0⁻) as s grows; Model 2 never fails.
+- (f) The Model 2 basin boundaries for several (s, w*): antisymmetric about w0 = ½.
+"""
+
+
 def _landscape_report(land):
     lines = [
+        _FIGURE_GUIDE,
         "## Critical separation s_c(w*) of Model 1",
         "",
         "Root of s ↦ min over θ < 0 of M(θ) − θ (`brentq`), certified on the fixed-point "
