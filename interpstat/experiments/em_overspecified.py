@@ -229,10 +229,11 @@ def fit_slope(n, mean_error, *, level=0.95):
     -------
     SlopeFit
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
-    x = sm.add_constant(np.log(np.asarray(n, dtype=np.float64)))
-    fit = sm.OLS(np.log(np.asarray(mean_error, dtype=np.float64)), x).fit()
+    log_n = np.log(np.asarray(n, dtype=np.float64))
+    x = np.column_stack([np.ones_like(log_n), log_n])
+    fit = OLS(np.log(np.asarray(mean_error, dtype=np.float64)), x).fit()
     low, high = fit.conf_int(alpha=1.0 - level)[1]
     p_quarter = float(fit.t_test(([0.0, 1.0], -0.25)).pvalue)
     p_half = float(fit.t_test(([0.0, 1.0], -0.5)).pvalue)
