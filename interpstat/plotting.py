@@ -1,8 +1,8 @@
-"""Display objects for risk curves: closed-form theory over simulated means."""
+"""Display objects: risk curves (closed-form theory over simulated means) and EM landscapes."""
 
 import numpy as np
 
-__all__ = ["RiskCurveDisplay"]
+__all__ = ["EMLandscapeDisplay", "RiskCurveDisplay"]
 
 _INIT_KEYS = ("xlabel", "ylabel", "label", "curve_styles")
 
@@ -460,3 +460,316 @@ class RiskCurveDisplay:
         init.setdefault("xlabel", x)
         init.setdefault("ylabel", y)
         return cls(series=series, **init).plot(ax=ax, **kwargs)
+
+
+#: Marker styles of the fixed points: stable filled, unstable open.
+_STABLE = {"marker": "o", "markersize": 8, "linestyle": "none", "zorder": 5,
+           "markeredgecolor": "black"}
+_UNSTABLE = {**_STABLE, "markerfacecolor": "white"}
+
+#: Which panels EMLandscapeDisplay.plot draws.
+_EM_PANELS = {"both": ("model1", "model2"), "model1": ("model1",), "model2": ("model2",)}
+
+
+def _fixed_style(stable, color):
+    return {**_STABLE, "color": color} if stable else {**_UNSTABLE, "color": color}
+
+
+class EMLandscapeDisplay:
+    r"""Population EM landscape of the symmetric two-component mixture in ``d = 1``.
+
+    Two panels for data ``w* N(s, 1) + (1 - w*) N(-s, 1)``:
+
+    - **Model 1** (weight fixed at ``w*``): the map :math:`\theta \mapsto
+      M(\theta)` against the diagonal, whose crossings are the fixed points
+      (stable filled, unstable open), with the basins of attraction shaded on
+      the :math:`\theta` axis and optional cobweb paths of the iterates;
+    - **Model 2** (weight learned): the displacement field
+      :math:`(\theta, w) \mapsto M(\theta, w) - (\theta, w)` as streamlines, the
+      two global maxima (filled) and the saddle :math:`(0, 1/2)` (open), the
+      basins of the two maxima shaded on either side of the boundary
+      :math:`\theta_0 = a_b(w_0)`, and the line :math:`w = w^*` to which
+      Model 1 is confined, with its spurious fixed point marked.
+
+    Follows scikit-learn's Display pattern: the object holds plain arrays,
+    :meth:`plot` draws them (importing matplotlib only then, pyplot only when
+    it opens a figure) and returns ``self``; :meth:`from_theory` computes the
+    arrays from :mod:`interpstat.theory` and plots.
+
+    Parameters
+    ----------
+    theta_star, w_star : float
+        True mean ``s > 0`` and weight, for the titles and labels.
+    theta : array-like of shape (n,)
+        Means at which the Model 1 map is given.
+    model1_map : array-like of shape (n,)
+        :math:`M(\theta)` of Model 1 at ``theta``.
+    model1_fixed : EMFixedPoints
+        Fixed points of Model 1 (:func:`~interpstat.theory.em_fixed_points`).
+    field_theta : array-like of shape (m,)
+        Increasing means of the Model 2 grid.
+    field_w : array-like of shape (k,)
+        Increasing weights of the Model 2 grid.
+    field : array-like of shape (2, k, m)
+        Displacement :math:`(\theta' - \theta, w' - w)` of one Model 2 step at
+        each grid point (row ``i`` is ``field_w[i]``).
+    model2_fixed : EMFixedPoints
+        Fixed points of Model 2.
+    boundary : (array-like of shape (q,), array-like of shape (q,)), optional
+        Initial weights :math:`w_0` and the boundary :math:`a_b(w_0)` between
+        the basins of the two maxima; without it the basins are not shaded.
+    cobwebs : sequence of array-like, optional
+        Model 1 iterates :math:`\theta_0, \theta_1, \dots` drawn as cobweb paths.
+
+    Attributes
+    ----------
+    ax_ : matplotlib.axes.Axes or ndarray of Axes
+        The Model 1 and Model 2 axes (one Axes when a single panel is drawn).
+    figure_ : matplotlib.figure.Figure
+    map_line_ : matplotlib.lines.Line2D or None
+        The Model 1 map.
+    fixed_point_markers_ : dict of str to list of Line2D
+        Markers of each panel's fixed points (``"model1"``, ``"model2"``).
+    stream_ : matplotlib.streamplot.StreamplotSet or None
+        The Model 2 streamlines.
+    boundary_line_ : matplotlib.lines.Line2D or None
+        The Model 2 basin boundary.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from interpstat.plotting import EMLandscapeDisplay
+    >>> axes = Figure().subplots(1, 2)
+    >>> display = EMLandscapeDisplay.from_theory(2.0, 0.8, n_theta=101, ax=axes)
+    >>> [len(display.fixed_point_markers_[k]) for k in ("model1", "model2")]
+    [3, 3]
+    """
+
+    def __init__(
+        self,
+        *,
+        theta_star,
+        w_star,
+        theta,
+        model1_map,
+        model1_fixed,
+        field_theta,
+        field_w,
+        field,
+        model2_fixed,
+        boundary=None,
+        cobwebs=None,
+    ):
+        self.theta_star = theta_star
+        self.w_star = w_star
+        self.theta = theta
+        self.model1_map = model1_map
+        self.model1_fixed = model1_fixed
+        self.field_theta = field_theta
+        self.field_w = field_w
+        self.field = field
+        self.model2_fixed = model2_fixed
+        self.boundary = boundary
+        self.cobwebs = cobwebs
+
+    def plot(self, ax=None, *, which="both", density=1.0):
+        """Draw the Model 1 map and the Model 2 flow.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of two Axes, optional
+            Where to draw: two axes (Model 1, Model 2) for ``which="both"``,
+            one otherwise; a new pyplot figure is opened when None.
+        which : {"both", "model1", "model2"}, default="both"
+            Panels to draw.
+        density : float, default=1.0
+            Streamline density of the Model 2 panel
+            (:meth:`matplotlib.axes.Axes.streamplot`).
+
+        Returns
+        -------
+        EMLandscapeDisplay
+            ``self``, with ``ax_``, ``figure_``, ``map_line_``,
+            ``fixed_point_markers_``, ``stream_`` and ``boundary_line_`` set.
+        """
+        if which not in _EM_PANELS:
+            raise ValueError(f"which must be one of {sorted(_EM_PANELS)}, got {which!r}.")
+        panels = _EM_PANELS[which]
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5),
+                                 layout="constrained")
+        axes = np.atleast_1d(np.asarray(ax, dtype=object)).ravel()
+        if axes.size != len(panels):
+            raise ValueError(f"which={which!r} needs {len(panels)} axes, got {axes.size}.")
+        self.map_line_ = self.stream_ = self.boundary_line_ = None
+        self.fixed_point_markers_ = {}
+        for panel, axis in zip(panels, axes, strict=True):
+            if panel == "model1":
+                self._plot_model1(axis)
+            else:
+                self._plot_model2(axis, density)
+        self.ax_ = axes[0] if axes.size == 1 else axes
+        self.figure_ = axes[0].figure
+        return self
+
+    def _plot_model1(self, ax):
+        theta = np.asarray(self.theta, dtype=np.float64)
+        values = np.asarray(self.model1_map, dtype=np.float64)
+        fp = self.model1_fixed
+        lo, hi = float(theta.min()), float(theta.max())
+        unstable = [t for t, st in zip(fp.theta, fp.stable, strict=True) if not st]
+        edge = unstable[0] if unstable else None
+        if edge is not None:
+            ax.axvspan(lo, edge, color="C3", alpha=0.1, linewidth=0, label="basin of θ̄")
+            ax.axvspan(edge, hi, color="C0", alpha=0.1, linewidth=0, label="basin of θ*")
+        else:
+            ax.axvspan(lo, hi, color="C0", alpha=0.1, linewidth=0, label="basin of θ*")
+        ax.plot([lo, hi], [lo, hi], "--", color="gray", linewidth=1, label="diagonal")
+        self.map_line_ = ax.plot(theta, values, color="black", linewidth=1.5,
+                                 label="M(θ)")[0]
+        for k, path in enumerate(self.cobwebs or ()):
+            path = np.asarray(path, dtype=np.float64)
+            # (t0, t0) -> (t0, t1) -> (t1, t1) -> (t1, t2) -> ...
+            xs = np.repeat(path, 2)[:-1]
+            ys = np.r_[path[0], np.repeat(path[1:], 2)]
+            ax.plot(xs, ys, color=("C1", "C4", "C2", "C5")[k % 4], linewidth=0.9, alpha=0.9,
+                    label=f"EM from θ0 = {path[0]:.2f}")
+        markers = []
+        for t, st, kind in zip(fp.theta, fp.stable, fp.kind, strict=True):
+            color = "C0" if kind == "global" else "C3"
+            name = {"global": "θ*", "spurious": "θ̄", "unstable": "θu"}.get(kind, kind)
+            markers.append(ax.plot([t], [t], label=f"{name} = {t:.3f}",
+                                   **_fixed_style(bool(st), color))[0])
+        self.fixed_point_markers_["model1"] = markers
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel("θ")
+        ax.set_ylabel("M(θ)")
+        ax.set_title(f"Model 1 (w = w* fixed): s = {self.theta_star:g}, w* = {self.w_star:g}")
+        ax.legend(fontsize=7, loc="upper left")
+
+    def _plot_model2(self, ax, density):
+        ft = np.asarray(self.field_theta, dtype=np.float64)
+        fw = np.asarray(self.field_w, dtype=np.float64)
+        field = np.asarray(self.field, dtype=np.float64)
+        if field.shape != (2, fw.size, ft.size):
+            raise ValueError(
+                f"field has shape {field.shape}; expected (2, {fw.size}, {ft.size})."
+            )
+        lo, hi = float(ft.min()), float(ft.max())
+        if self.boundary is not None:
+            w0, a_b = (np.asarray(v, dtype=np.float64) for v in self.boundary)
+            ax.fill_betweenx(w0, a_b, hi, color="C0", alpha=0.1, linewidth=0,
+                             label="basin of (s, w*)")
+            ax.fill_betweenx(w0, lo, a_b, color="C2", alpha=0.1, linewidth=0,
+                             label="basin of (−s, 1 − w*)")
+            self.boundary_line_ = ax.plot(a_b, w0, "--", color="black", linewidth=1,
+                                          label="boundary a_b(w0)")[0]
+        speed = np.hypot(field[0], field[1])
+        self.stream_ = ax.streamplot(
+            ft, fw, field[0], field[1], color=np.log10(speed + 1e-12), cmap="Greys",
+            density=density, linewidth=0.7, arrowsize=0.8, zorder=2,
+        )
+        ax.axhline(self.w_star, color="C3", linestyle=":", linewidth=1.2,
+                   label="Model 1: w = w*")
+        spurious = [t for t, k in zip(self.model1_fixed.theta, self.model1_fixed.kind,
+                                      strict=True) if k == "spurious"]
+        if spurious:
+            ax.plot(spurious, [self.w_star], "X", color="C3", markersize=8, zorder=5,
+                    label="Model 1's θ̄ (not fixed here)")
+        markers = []
+        fp = self.model2_fixed
+        for t, w, st, kind in zip(fp.theta, fp.w, fp.stable, fp.kind, strict=True):
+            name = "maximum" if kind == "global" else kind
+            markers.append(ax.plot([t], [w], label=f"{name} ({t:.2f}, {w:.2f})",
+                                   **_fixed_style(bool(st), "C0" if st else "black"))[0])
+        self.fixed_point_markers_["model2"] = markers
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(float(fw.min()), float(fw.max()))
+        ax.set_xlabel("θ")
+        ax.set_ylabel("w")
+        ax.set_title(f"Model 2 (w learned): flow of one EM step, s = {self.theta_star:g}")
+        ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+
+    @classmethod
+    def from_theory(
+        cls,
+        theta_star,
+        w_star,
+        *,
+        theta_range=None,
+        n_theta=401,
+        n_field=(41, 33),
+        boundary="auto",
+        starts=(),
+        n_steps=12,
+        ax=None,
+        **kwargs,
+    ):
+        """Compute the landscape from :mod:`interpstat.theory` and plot it.
+
+        Parameters
+        ----------
+        theta_star : float
+            True mean ``s > 0``.
+        w_star : float
+            True weight, in (1/2, 1).
+        theta_range : (float, float), optional
+            Range of means (default ``±(s + 1.5)``).
+        n_theta : int, default=401
+            Means at which the Model 1 map is evaluated.
+        n_field : (int, int), default=(41, 33)
+            Grid of the Model 2 field: means, weights (in ``[0.02, 0.98]``).
+        boundary : "auto", None or (array-like, array-like), default="auto"
+            Model 2 basin boundary ``(w0, a_b(w0))``: computed with
+            :func:`~interpstat.experiments.em_landscape.basin_boundary` (17
+            weights, bracket 1e-5) when ``"auto"``, not drawn when None.
+        starts : sequence of float, default=()
+            Initial means of Model 1 cobweb paths.
+        n_steps : int, default=12
+            Steps of each cobweb path.
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            See :meth:`plot`.
+        **kwargs
+            ``which`` and ``density``, passed to :meth:`plot`.
+
+        Returns
+        -------
+        EMLandscapeDisplay
+            The plotted display.
+        """
+        from interpstat.theory import em_fixed_points, em_population_step
+
+        s, w_star = float(theta_star), float(w_star)
+        lo, hi = theta_range if theta_range is not None else (-(s + 1.5), s + 1.5)
+        theta = np.linspace(lo, hi, n_theta)
+        values = em_population_step(theta, w_star, s, w_star, learn_weights=False)[0]
+        ft = np.linspace(lo, hi, n_field[0])
+        fw = np.linspace(0.02, 0.98, n_field[1])
+        tt, ww = np.meshgrid(ft, fw)
+        t_next, w_next = em_population_step(tt, ww, s, w_star, learn_weights=True)
+        field = np.stack([t_next - tt, w_next - ww])
+        if isinstance(boundary, str):
+            if boundary != "auto":
+                raise ValueError(f"boundary must be 'auto', None or arrays, got {boundary!r}.")
+            from interpstat.experiments.em_landscape import basin_boundary
+
+            w0 = np.linspace(0.02, 0.98, 17)
+            boundary = (w0, basin_boundary(w0, s, w_star, xtol=1e-5))
+        cobwebs = []
+        for start in starts:
+            path = [float(start)]
+            for _ in range(n_steps):
+                path.append(float(em_population_step(path[-1], w_star, s, w_star,
+                                                     learn_weights=False)[0]))
+            cobwebs.append(np.array(path))
+        display = cls(
+            theta_star=s, w_star=w_star, theta=theta, model1_map=values,
+            model1_fixed=em_fixed_points(s, w_star, learn_weights=False),
+            field_theta=ft, field_w=fw, field=field,
+            model2_fixed=em_fixed_points(s, w_star, learn_weights=True),
+            boundary=boundary, cobwebs=cobwebs,
+        )
+        return display.plot(ax=ax, **kwargs)

@@ -269,3 +269,77 @@ def test_plot_on_given_ax_leaves_pyplot_alone():
     display = RiskCurveDisplay(x=GAMMA, curves={"theory": isotropic_risk(GAMMA)}).plot(ax=ax)
     assert display.figure_ is ax.figure
     assert plt.get_fignums() == before
+
+
+# ---------------------------------------------------------------------------
+# EMLandscapeDisplay
+# ---------------------------------------------------------------------------
+
+
+def _em_display(s=2.0, w_star=0.8, **kwargs):
+    from interpstat.plotting import EMLandscapeDisplay
+
+    boundary = (np.array([0.1, 0.5, 0.9]), np.array([0.35, 0.0, -0.35]))
+    return EMLandscapeDisplay.from_theory(
+        s, w_star, n_theta=81, n_field=(15, 11), boundary=boundary, **kwargs
+    )
+
+
+@pytest.fixture(scope="module")
+def em_display():
+    fig, axes = plt.subplots(1, 2)
+    display = _em_display(starts=(-0.35, -0.15), ax=axes, density=0.5)
+    yield display, axes
+    plt.close(fig)
+
+
+def test_em_landscape_display_both_panels(em_display):
+    display, axes = em_display
+    assert display.ax_[0] is axes[0]
+    assert display.ax_[1] is axes[1]
+    assert display.figure_ is axes[0].figure
+    m1, m2 = display.fixed_point_markers_["model1"], display.fixed_point_markers_["model2"]
+    # Model 1: spurious (stable, filled), unstable (open), global (filled)
+    assert [m.get_markerfacecolor() == "white" for m in m1] == [False, True, False]
+    # Model 2: two maxima (filled) and the saddle (open)
+    assert [m.get_markerfacecolor() == "white" for m in m2] == [False, True, False]
+    np.testing.assert_allclose([m.get_xdata()[0] for m in m2], [-2.0, 0.0, 2.0], atol=1e-12)
+    # the map crosses the diagonal at the fixed points
+    line = display.map_line_
+    assert line.get_xdata().size == 81
+    assert display.stream_ is not None
+    assert display.boundary_line_ is not None
+    labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert "basin of θ̄" in labels
+    assert "EM from θ0 = -0.35" in labels
+    labels = [t.get_text() for t in axes[1].get_legend().get_texts()]
+    assert "basin of (s, w*)" in labels
+    assert "Model 1's θ̄ (not fixed here)" in labels
+
+
+def test_em_landscape_display_single_panel_and_no_spurious_point():
+    display = _em_display(s=0.5, which="model1")
+    assert display.ax_.get_xlabel() == "θ"
+    assert len(display.fixed_point_markers_["model1"]) == 1  # only theta* below s_c
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert "basin of θ̄" not in labels
+    assert "model2" not in display.fixed_point_markers_
+    display.plot(which="model2", density=0.3)
+    assert display.ax_.get_ylabel() == "w"
+    assert display.map_line_ is None
+    assert display.boundary_line_ is not None
+
+
+def test_em_landscape_display_validation(em_display):
+    display, _ = em_display
+    _, axes = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match="needs 1 axes"):
+        display.plot(ax=axes, which="model1")
+    with pytest.raises(ValueError, match="which must be"):
+        display.plot(which="model3")
+    field, display.field = display.field, np.zeros((2, 3, 3))
+    try:
+        with pytest.raises(ValueError, match="field has shape"):
+            display.plot(which="model2")
+    finally:
+        display.field = field

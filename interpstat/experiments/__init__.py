@@ -33,6 +33,14 @@ REGISTRY = {
         "interpstat.experiments.double_descent",
         "Min-norm least squares risk vs p/n: isotropic and weak-features designs",
     ),
+    "em-landscape": Entry(
+        "interpstat.experiments.em_landscape",
+        "EM for a two-Gaussian mixture: spurious fixed points with known weights (d = 1)",
+    ),
+    "em-overspecified": Entry(
+        "interpstat.experiments.em_overspecified",
+        "EM fitting two components to one Gaussian: (2t)^(-1/2) iterates, n^(-1/4) error",
+    ),
 }
 
 _LAZY = {"Design": "interpstat.experiments._base", "Reproduction": "interpstat.experiments._base"}

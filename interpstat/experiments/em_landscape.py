@@ -1,0 +1,999 @@
+"""EM landscape of the symmetric two-component mixture: spurious fixed points with known weights.
+
+Data ``Y ~ w* N(s, 1) + (1 - w*) N(-s, 1)`` (``d = 1``, ``s = theta* > 0``,
+``w* > 1/2``), fitted by population EM (the infinite-sample map of
+:func:`~interpstat.theory.em_population_step`):
+
+*Model 1* holds the weight at its true value ``w*``; *Model 2* re-estimates
+it although it is known (over-parameterisation).  Xu, Hsu and Maleki
+(NeurIPS 2018) show that Model 1 can converge to a spurious fixed point
+``theta_bar`` on the wrong side of the origin, while Model 2 reaches a global
+maximiser of the log-likelihood from almost every start.  This reproduction
+computes, in ``d = 1``:
+
+``critical separation``
+    ``s_c(w*)``: Model 1 has a stable spurious fixed point ``theta_bar < 0``
+    (and an unstable ``theta_u`` in ``(theta_bar, 0)``, the edge of its basin)
+    iff ``s > s_c``.  ``s_c`` is the root of ``s -> min_{theta < 0} (M(theta) -
+    theta)`` (a saddle-node bifurcation: the pair is born tangent to the
+    diagonal), found by ``brentq``; its accuracy is certified by
+    :func:`~interpstat.theory.em_fixed_points`, which must find no spurious
+    point at ``s_c - delta`` and one at ``s_c + delta`` (``delta`` is
+    reported).
+``failure probability``
+    Model 1 started at a data point ``theta_0 = Y`` ends at ``theta_bar`` with
+    probability ``w* Phi(theta_u - s) + (1 - w*) Phi(theta_u + s)`` (``0`` for
+    ``s < s_c``; derivation in the docs, eq. (em-failure): ``M`` is increasing,
+    so the basin of ``theta_bar`` is ``(-inf, theta_u)``).  The simulation
+    draws starts from the mixture, iterates the population map from each
+    (vectorised over the starts) until it converges, and counts the starts
+    that do not end at ``theta*``: a proportion with Wilson intervals.  Model 2
+    started at ``(Y, w*)`` is counted the same way (ending at either global
+    maximiser ``(s, w*)`` or ``(-s, 1 - w*)`` is a success); its failure
+    probability is ``0``.
+``basin boundary of Model 2``
+    In the ``(theta_0, w_0)`` plane the starts converging to ``(s, w*)`` are
+    ``theta_0 > a_b(w_0)``; ``a_b`` (the stable manifold of the saddle
+    ``(0, 1/2)``) is found by bisection on the limit of the iterated map, and
+    satisfies ``a_b(w_0) = -a_b(1 - w_0)``.
+
+Every number is computed by this module from the population map; none is
+copied from the paper.
+"""
+
+import dataclasses
+import functools
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from interpstat.experiments import REGISTRY
+from interpstat.experiments._base import Design, Reproduction
+from interpstat.simulation import SimulationResult, simulate
+from interpstat.theory import em_fixed_points, em_population_step
+
+NAME = "em-landscape"
+DESCRIPTION = REGISTRY[NAME].description
+
+__all__ = [
+    "DESCRIPTION",
+    "NAME",
+    "REPRODUCTION",
+    "CriticalSeparation",
+    "Model1Branches",
+    "Spec",
+    "basin_boundary",
+    "critical_separation",
+    "designs",
+    "failure_probability",
+    "failure_replicate",
+    "landscape",
+    "model1_branches",
+    "population_limits",
+    "run",
+    "simulate_frame",
+    "spec",
+    "theory_frame",
+]
+
+#: ``sqrt(2/pi) = E|G|``: every fixed point satisfies ``|theta| <= E|Y| <= s + sqrt(2/pi)``.
+_E_ABS_G = math.sqrt(2.0 / math.pi)
+
+
+# ---------------------------------------------------------------------------
+# Iterating the population map
+# ---------------------------------------------------------------------------
+
+
+class Limits(NamedTuple):
+    """Where the population EM map takes each start (see :func:`population_limits`)."""
+
+    theta: np.ndarray
+    """Final means, shape ``(n_starts,)``."""
+    w: np.ndarray
+    """Final weights, shape ``(n_starts,)`` (``w_star`` throughout for Model 1)."""
+    n_iter: np.ndarray
+    """Steps taken by each start, shape ``(n_starts,)``."""
+    converged: np.ndarray
+    """Whether the last step moved by at most ``tol``, bool, shape ``(n_starts,)``."""
+
+
+def population_limits(
+    theta0, theta_star, w_star, *, learn_weights, w0=None, tol=1e-10, max_iter=10_000
+):
+    r"""Iterate the ``d = 1`` population EM map from many starts until each one converges.
+
+    Each start ``(theta_0, w_0)`` is iterated with
+    :func:`~interpstat.theory.em_population_step` (all active starts in one
+    vectorised call per step) until a step moves it by at most ``tol`` in both
+    coordinates; converged starts leave the batch.
+
+    Parameters
+    ----------
+    theta0 : array_like of shape (n_starts,)
+        Initial means.
+    theta_star : float
+        True mean ``s``.
+    w_star : float
+        True weight, in (0, 1).
+    learn_weights : bool
+        Model 2 if True (the weight is updated), Model 1 if False (``w = w_star``).
+    w0 : array_like of shape (n_starts,) or float, optional
+        Initial weights of Model 2 (default ``w_star``); ignored by Model 1.
+    tol : float, default=1e-10
+        Convergence threshold on the step, :math:`\max(|\Delta\theta|, |\Delta w|)`.
+    max_iter : int, default=10000
+        Largest number of steps per start.
+
+    Returns
+    -------
+    Limits
+        ``theta, w, n_iter, converged``, each of shape ``(n_starts,)``.
+
+    Examples
+    --------
+    >>> from interpstat.experiments.em_landscape import population_limits
+    >>> out = population_limits([-1.0, -0.1, 1.0], 2.0, 0.8, learn_weights=False)
+    >>> out.theta.round(6), bool(out.converged.all())
+    (array([-1.975238,  2.      ,  2.      ]), True)
+    """
+    theta = np.array(theta0, dtype=np.float64).reshape(-1)
+    if learn_weights:
+        w = np.broadcast_to(np.asarray(w_star if w0 is None else w0, np.float64), theta.shape)
+        w = w.copy()
+    else:
+        w = np.full(theta.shape, float(w_star))
+    n_iter = np.zeros(theta.shape, dtype=np.int64)
+    converged = np.zeros(theta.shape, dtype=bool)
+    active = np.arange(theta.size)
+    for _ in range(max_iter):
+        if active.size == 0:
+            break
+        t_new, w_new = em_population_step(
+            theta[active], w[active], theta_star, w_star, learn_weights=learn_weights
+        )
+        t_new, w_new = np.atleast_1d(t_new), np.atleast_1d(w_new)
+        step = np.maximum(np.abs(t_new - theta[active]), np.abs(w_new - w[active]))
+        theta[active], w[active] = t_new, w_new
+        n_iter[active] += 1
+        done = step <= tol
+        converged[active[done]] = True
+        active = active[~done]
+    return Limits(theta, w, n_iter, converged)
+
+
+# ---------------------------------------------------------------------------
+# Model 1: the spurious branch, its threshold and the failure probability
+# ---------------------------------------------------------------------------
+
+
+class Model1Branches(NamedTuple):
+    """Negative fixed points of Model 1 at one ``(s, w*)`` (see :func:`model1_branches`)."""
+
+    theta_bar: float
+    """Stable spurious fixed point (NaN if there is none)."""
+    theta_u: float
+    """Unstable fixed point bounding the basin ``(-inf, theta_u)`` of ``theta_bar`` (or NaN)."""
+    theta_min: float
+    """Where ``F(theta) = M(theta) - theta`` is smallest on ``theta < 0``."""
+    f_min: float
+    """That smallest value; negative iff the two fixed points exist."""
+
+
+def _model1_residual(s, w_star):
+    def resid(t):
+        return em_population_step(t, w_star, s, w_star, learn_weights=False)[0] - t
+
+    return resid
+
+
+def _check_weight(w_star):
+    w_star = float(w_star)
+    if not 0.5 < w_star < 1.0:
+        raise ValueError(f"w_star must lie in (1/2, 1) (the larger component at +s), got {w_star}")
+    return w_star
+
+
+@functools.lru_cache(maxsize=4096)
+def _branches(s, w_star):
+    resid = _model1_residual(s, w_star)
+    lo = -(s + _E_ABS_G) - 1e-3
+    grid = np.unique(np.r_[np.linspace(lo, 0.0, 121)[:-1], -np.geomspace(1e-6, -lo, 40)])
+    vals = np.asarray(resid(grid))
+    i = int(np.argmin(vals))
+    left, right = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    found = optimize.minimize_scalar(
+        lambda t: float(resid(t)), bounds=(left, right), method="bounded",
+        options={"xatol": 1e-12},
+    )
+    t_min, f_min = (float(found.x), float(found.fun))
+    if f_min > vals[i]:
+        t_min, f_min = float(grid[i]), float(vals[i])
+    if f_min >= 0.0:
+        return Model1Branches(math.nan, math.nan, t_min, f_min)
+
+    def brent(a, b):
+        return optimize.brentq(lambda t: float(resid(t)), a, b, xtol=1e-14, rtol=1e-15)
+
+    return Model1Branches(brent(lo, t_min), brent(t_min, 0.0), t_min, f_min)
+
+
+def model1_branches(s, w_star):
+    r"""The spurious and the unstable fixed point of Model 1 (``d = 1``), when they exist.
+
+    With :math:`F(\theta) = M(\theta) - \theta` for the Model 1 map :math:`M`
+    (weight fixed at ``w_star``), :math:`F(0) = s(2w^* - 1)^2 > 0` and
+    :math:`F > 0` below :math:`-(s + \sqrt{2/\pi})`; the two negative fixed
+    points exist iff :math:`\min_{\theta < 0} F < 0`.  The minimum is located
+    on a grid of :math:`[-(s + \sqrt{2/\pi}), 0)` and refined by bounded Brent
+    minimisation; the roots on either side of it are found by ``brentq``.
+    A faster companion of :func:`~interpstat.theory.em_fixed_points` (which the
+    tests compare it with) for the dense curves; results are cached.
+
+    Parameters
+    ----------
+    s : float
+        Separation ``theta* > 0``.
+    w_star : float
+        True weight, in (1/2, 1).
+
+    Returns
+    -------
+    Model1Branches
+        ``theta_bar, theta_u`` (NaN when ``s <= s_c(w*)``), ``theta_min, f_min``.
+    """
+    return _branches(float(s), _check_weight(w_star))
+
+
+def failure_probability(s, w_star):
+    r"""Probability that Model 1 started at a data point ends at the spurious fixed point.
+
+    .. math::
+
+        P(Y < \theta_u) = w^*\Phi(\theta_u - s) + (1 - w^*)\Phi(\theta_u + s)
+
+    for :math:`s > s_c(w^*)`, and 0 below (no spurious fixed point):
+    :math:`M` is increasing, so the basin of :math:`\bar\theta` is
+    :math:`(-\infty, \theta_u)` (docs/theory.rst, eq. (em-failure)).
+
+    Parameters
+    ----------
+    s : array_like
+        Separations ``> 0``.
+    w_star : float
+        True weight, in (1/2, 1).
+
+    Returns
+    -------
+    ndarray
+        The shape of ``s``.
+
+    Examples
+    --------
+    >>> from interpstat.experiments.em_landscape import failure_probability
+    >>> failure_probability([1.0, 2.0], 0.8).round(4)
+    array([0.    , 0.2016])
+    """
+    w_star = _check_weight(w_star)
+    s = np.asarray(s, dtype=np.float64)
+    below = critical_separation(w_star).lower
+    out = np.zeros(s.shape)
+    for index, value in np.ndenumerate(s):
+        if value <= below:  # certified: no spurious fixed point
+            continue
+        theta_u = model1_branches(value, w_star).theta_u
+        if np.isfinite(theta_u):
+            out[index] = w_star * special.ndtr(theta_u - value) + (1.0 - w_star) * special.ndtr(
+                theta_u + value
+            )
+    return out
+
+
+class CriticalSeparation(NamedTuple):
+    """The separation beyond which Model 1 has a spurious fixed point."""
+
+    s_c: float
+    """The root of ``s -> min_{theta < 0} (M(theta) - theta)``."""
+    accuracy: float
+    """Half-width ``delta`` of the certified bracket."""
+    lower: float
+    """``s_c - delta``: :func:`~interpstat.theory.em_fixed_points` finds no spurious point."""
+    upper: float
+    """``s_c + delta``: :func:`~interpstat.theory.em_fixed_points` finds one."""
+
+
+def _has_spurious(s, w_star):
+    return "spurious" in em_fixed_points(s, w_star, learn_weights=False).kind
+
+
+@functools.lru_cache(maxsize=256)
+def _critical(w_star, accuracy):
+    def f_min(s):
+        return model1_branches(s, w_star).f_min
+
+    s_lo = 1e-3 * (2.0 * w_star - 1.0)
+    s_hi = 2.0 * (2.0 * w_star - 1.0) + 0.5
+    for _ in range(20):
+        if f_min(s_hi) < 0:
+            break
+        s_lo, s_hi = s_hi, 2.0 * s_hi
+    else:  # pragma: no cover - s_c(w*) is finite for every w* < 1
+        raise RuntimeError(f"no spurious fixed point found for w_star={w_star} up to s={s_hi}")
+    if f_min(s_lo) <= 0:  # pragma: no cover - F(theta) > 0 for theta < 0 at small s
+        raise RuntimeError(f"spurious fixed point already at s={s_lo}")
+    s_c = optimize.brentq(f_min, s_lo, s_hi, xtol=1e-14, rtol=1e-15)
+    delta = accuracy * max(1.0, s_c)
+    while not (not _has_spurious(s_c - delta, w_star) and _has_spurious(s_c + delta, w_star)):
+        delta *= 10.0
+        if delta > 1e-3:  # pragma: no cover - would mean the two root-finders disagree
+            raise RuntimeError(f"s_c({w_star}) = {s_c} not confirmed by em_fixed_points")
+    return CriticalSeparation(s_c, delta, s_c - delta, s_c + delta)
+
+
+def critical_separation(w_star, *, accuracy=1e-9):
+    r"""Critical separation :math:`s_c(w^*)` of Model 1, certified by :func:`em_fixed_points`.
+
+    :math:`s_c` is the root of :math:`h(s) = \min_{\theta < 0}(M(\theta) -
+    \theta)` (see :func:`model1_branches`), found by ``brentq`` (``xtol =
+    1e-14``): at :math:`s_c` the spurious and the unstable fixed point are born
+    together, tangent to the diagonal.  The value is then checked on the fixed
+    point structure: :func:`~interpstat.theory.em_fixed_points` must report no
+    spurious fixed point at :math:`s_c - \delta` and one at :math:`s_c +
+    \delta`, with :math:`\delta` = ``accuracy * max(1, s_c)``, widened tenfold
+    until both hold; the returned :math:`\delta` bounds the error of
+    :math:`s_c` (the map itself is accurate to about 1e-15).
+
+    Parameters
+    ----------
+    w_star : float
+        True weight, in (1/2, 1).
+    accuracy : float, default=1e-9
+        Relative half-width of the bracket to certify first.
+
+    Returns
+    -------
+    CriticalSeparation
+        ``s_c, accuracy, lower, upper``.
+
+    Examples
+    --------
+    >>> from interpstat.experiments.em_landscape import critical_separation
+    >>> round(critical_separation(0.8).s_c, 4)
+    1.1374
+    """
+    return _critical(_check_weight(w_star), float(accuracy))
+
+
+# ---------------------------------------------------------------------------
+# Model 2: basin boundary in the (theta_0, w_0) plane
+# ---------------------------------------------------------------------------
+
+
+def basin_boundary(w0, theta_star, w_star, *, xtol=1e-8, tol=1e-9):
+    r"""Boundary :math:`a_b(w_0)` between the basins of the two maxima of Model 2 (``d = 1``).
+
+    Model 2 started at :math:`(\theta_0, w_0)` converges to :math:`(s, w^*)` if
+    :math:`\theta_0 > a_b(w_0)` and to :math:`(-s, 1 - w^*)` if
+    :math:`\theta_0 < a_b(w_0)`; on the curve itself it converges to the saddle
+    :math:`(0, 1/2)` (the curve is the saddle's stable manifold).  For every
+    ``w0`` at once, the interval :math:`[-(s + 6), s + 6]` is bisected on the
+    sign of the limit (:func:`population_limits` with convergence threshold
+    ``tol``) until it is shorter than ``xtol``.
+
+    Parameters
+    ----------
+    w0 : array_like of shape (n,)
+        Initial weights, in (0, 1).
+    theta_star : float
+        True mean ``s > 0``.
+    w_star : float
+        True weight, in (0, 1).
+    xtol : float, default=1e-8
+        Length of the final bracket (the error of :math:`a_b`).
+    tol : float, default=1e-9
+        Convergence threshold of each run of the map.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> from interpstat.experiments.em_landscape import basin_boundary
+    >>> basin_boundary([0.2, 0.5, 0.8], 2.0, 0.8, xtol=1e-7).round(4)
+    array([ 0.2183,  0.    , -0.2183])
+    """
+    w0 = np.atleast_1d(np.asarray(w0, dtype=np.float64))
+    s = float(theta_star)
+    half = s + 6.0
+    lo, hi = np.full(w0.shape, -half), np.full(w0.shape, half)
+
+    def positive(t0):
+        out = population_limits(t0, s, w_star, learn_weights=True, w0=w0, tol=tol)
+        return out.theta > 0
+
+    if positive(lo).any() or not positive(hi).all():  # pragma: no cover - bracket too short
+        raise RuntimeError("the starts at -(s + 6) and s + 6 do not reach opposite maxima")
+    while np.max(hi - lo) > xtol:
+        mid = 0.5 * (lo + hi)
+        up = positive(mid)
+        hi = np.where(up, mid, hi)
+        lo = np.where(up, lo, mid)
+    return 0.5 * (lo + hi)
+
+
+# ---------------------------------------------------------------------------
+# One batch of Monte-Carlo starts (module level: picklable)
+# ---------------------------------------------------------------------------
+
+
+def failure_replicate(params, rng):
+    """Run EM from ``params["batch"]`` data-point starts; 1 for each start that fails.
+
+    The starts are draws ``Y = z s + G`` from the mixture (``P(z = 1) = w*``);
+    Model 1 (``params["learn_weights"]`` false) starts at ``(Y, w*)`` with the
+    weight held fixed, Model 2 at ``(Y, w*)`` with the weight learned.  A start
+    *fails* when the converged limit is not a global maximiser: not within
+    ``1e-6`` of ``(s, w*)`` (nor, for Model 2, of ``(-s, 1 - w*)``).  Starts
+    not converged after ``10^4`` steps are NaN (left out of the summaries).
+
+    Parameters
+    ----------
+    params : dict
+        ``s``, ``w_star``, ``learn_weights``, ``batch``.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    dict of str to float
+        ``"start{i}"`` -> 0.0 or 1.0 (or NaN), ``i < batch``.
+    """
+    s, w_star, batch = params["s"], params["w_star"], params["batch"]
+    z = np.where(rng.random(batch) < w_star, 1.0, -1.0)
+    y = z * s + rng.standard_normal(batch)
+    out = population_limits(y, s, w_star, learn_weights=params["learn_weights"])
+    success = (np.abs(out.theta - s) < 1e-6) & (np.abs(out.w - w_star) < 1e-6)
+    if params["learn_weights"]:
+        success |= (np.abs(out.theta + s) < 1e-6) & (np.abs(out.w - (1.0 - w_star)) < 1e-6)
+    fail = np.where(out.converged, (~success).astype(np.float64), np.nan)
+    return {f"start{i}": float(v) for i, v in enumerate(fail)}
+
+
+# ---------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Settings of one run (see :func:`spec` for the presets)."""
+
+    w_stars: tuple
+    """True weights of the Model 1 failure designs."""
+    s_max: float
+    """Largest separation of the simulated grid (which starts at ``s_max / n_s``)."""
+    n_s: int
+    """Simulated separations per design (before dropping those within 0.05 of ``s_c``)."""
+    n_starts: int
+    """Data-point starts per simulated separation."""
+    batch: int
+    """Starts iterated together in one replicate (divides ``n_starts``)."""
+    sc_weights: tuple
+    """Weights of the ``s_c(w*)`` table and curve."""
+    basin_cases: tuple
+    """``(s, w*)`` pairs whose Model 2 basin boundary is computed."""
+    n_w0: int
+    """Initial weights per basin boundary."""
+    n_dense: int
+    """Separations of each dense theory curve."""
+    model2_w_star: float = 0.8
+    display_case: tuple = (2.0, 0.8)
+    interval: str = "wilson"
+    level: float = 0.95
+
+    def grid_s(self, w_star):
+        """Simulated separations: ``n_s`` evenly spaced up to ``s_max``, off ``s_c(w*)``."""
+        s = np.linspace(self.s_max / self.n_s, self.s_max, self.n_s)
+        s_c = critical_separation(w_star).s_c
+        return s[np.abs(s - s_c) >= 0.05]
+
+    def dense_s(self, w_star):
+        """Separations of the dense curve, with points just either side of ``s_c(w*)``."""
+        s_c = critical_separation(w_star).s_c
+        s = np.linspace(0.02, self.s_max, self.n_dense)
+        return np.unique(np.r_[s[np.abs(s - s_c) > 1e-3], s_c - 1e-6, s_c + 1e-6])
+
+    def w0_grid(self):
+        """Initial weights of the basin boundaries: symmetric about 1/2 in (0.02, 0.98)."""
+        return np.linspace(0.02, 0.98, self.n_w0)
+
+
+_PRESETS = {
+    "quick": Spec(
+        w_stars=(0.7, 0.9), s_max=3.0, n_s=6, n_starts=200, batch=100,
+        sc_weights=(0.6, 0.7, 0.8, 0.9), basin_cases=((2.0, 0.8),), n_w0=13, n_dense=20,
+    ),
+    "default": Spec(
+        w_stars=(0.6, 0.7, 0.8, 0.9), s_max=3.5, n_s=14, n_starts=800, batch=200,
+        sc_weights=(0.51, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
+        basin_cases=((2.0, 0.8), (1.0, 0.7), (3.0, 0.6)), n_w0=25, n_dense=60,
+    ),
+    "full": Spec(
+        w_stars=(0.6, 0.7, 0.8, 0.9), s_max=4.0, n_s=24, n_starts=4000, batch=500,
+        sc_weights=tuple(np.round(np.r_[0.51, np.arange(0.525, 0.99, 0.025)], 3)),
+        basin_cases=((2.0, 0.8), (1.0, 0.7), (3.0, 0.6)), n_w0=49, n_dense=120,
+    ),
+}
+
+
+# ---------------------------------------------------------------------------
+# The designs: failure probability of Model 1 (one per w*) and of Model 2
+# ---------------------------------------------------------------------------
+
+
+def _points(s_values, w_star):
+    return pd.DataFrame({"w_star": w_star, "s": np.asarray(s_values, dtype=np.float64)})
+
+
+def designs(s):
+    """One failure-probability design per ``w*`` of Model 1, and one of Model 2.
+
+    Parameters
+    ----------
+    s : Spec
+
+    Returns
+    -------
+    list of Design
+    """
+
+    def theory(points):
+        return {
+            "exact": np.array([
+                failure_probability(row.s, row.w_star) for row in points.itertuples()
+            ])
+        }
+
+    def model2_theory(points):
+        return {"exact": np.zeros(len(points))}
+
+    shared = {
+        "n_reps": s.n_starts, "x": "s", "interval": s.interval, "logx": False,
+        "logy": False, "xlabel": "separation s = θ*", "ylabel": "P(EM fails)",
+    }
+    out = []
+    for w_star in s.w_stars:
+        grid = s.grid_s(w_star)
+        out.append(Design(
+            name=f"model1-w{w_star:g}",
+            replicate=failure_replicate,
+            grid=_points(grid, w_star),
+            cells=[{"s": float(v), "w_star": w_star, "learn_weights": False,
+                    "batch": s.batch} for v in grid],
+            theory=theory,
+            curves={"exact": f"w*={w_star:g}: w*Φ(θu−s)+(1−w*)Φ(θu+s)"},
+            dense=_points(s.dense_s(w_star), w_star),
+            quantity="share of data-point starts not reaching θ* (Model 1)",
+            title=f"Model 1, w* = {w_star:g}",
+            **shared,
+        ))
+    w_star = s.model2_w_star
+    n2 = max(2, s.n_s // 2)  # Model 2 never fails: half as many separations suffice
+    grid = np.linspace(s.s_max / n2, s.s_max, n2)
+    out.append(Design(
+        name=f"model2-w{w_star:g}",
+        replicate=failure_replicate,
+        grid=_points(grid, w_star),
+        cells=[{"s": float(v), "w_star": w_star, "learn_weights": True, "batch": s.batch}
+               for v in grid],
+        theory=model2_theory,
+        curves={"exact": "Model 2: 0"},
+        dense=_points([grid[0], grid[-1]], w_star),
+        quantity="share of starts (Y, w*) reaching neither global maximiser (Model 2)",
+        title=f"Model 2, w* = {w_star:g}",
+        **shared,
+    ))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Theory summary shared by the figure and the report
+# ---------------------------------------------------------------------------
+
+
+class Landscape(NamedTuple):
+    """Theory-only results of a run (see :func:`landscape`)."""
+
+    critical: pd.DataFrame
+    """``w_star, s_c, accuracy, lower, upper``."""
+    fixed_points: pd.DataFrame
+    """``model, s, w_star, theta, w, kind, eig_min, eig_max``: every fixed point of both
+    models, with the smallest and largest eigenvalue of the Jacobian of the map (equal for
+    Model 1: the slope ``M'(theta)``)."""
+    boundaries: pd.DataFrame
+    """``s, w_star, w0, a_b``: Model 2 basin boundaries."""
+    branches: pd.DataFrame
+    """``w_star, s, theta_bar, theta_u``: Model 1 fixed points on the dense grid."""
+
+
+@functools.lru_cache(maxsize=8)
+def landscape(s):
+    """The thresholds, fixed points, basin boundaries and branches of the settings ``s``.
+
+    Parameters
+    ----------
+    s : Spec
+
+    Returns
+    -------
+    Landscape
+    """
+    crit = pd.DataFrame(
+        [(w, *critical_separation(w)) for w in s.sc_weights],
+        columns=["w_star", "s_c", "accuracy", "lower", "upper"],
+    )
+    rows = []
+    for case in dict.fromkeys((*s.basin_cases, s.display_case)):
+        for learn in (False, True):
+            fp = em_fixed_points(case[0], case[1], learn_weights=learn)
+            for t, w, eig, kind in zip(fp.theta, fp.w, fp.eigvals, fp.kind, strict=True):
+                rows.append((2 if learn else 1, case[0], case[1], t, w, kind, eig[0], eig[-1]))
+    fixed = pd.DataFrame(
+        rows, columns=["model", "s", "w_star", "theta", "w", "kind", "eig_min", "eig_max"]
+    )
+    w0 = s.w0_grid()
+    bounds = pd.concat(
+        [pd.DataFrame({"s": c[0], "w_star": c[1], "w0": w0,
+                       "a_b": basin_boundary(w0, c[0], c[1], xtol=1e-7)})
+         for c in s.basin_cases],
+        ignore_index=True,
+    )
+    w_disp = s.display_case[1]
+    dense = s.dense_s(w_disp)
+    br = [model1_branches(v, w_disp) for v in dense]
+    branches = pd.DataFrame({
+        "w_star": w_disp, "s": dense,
+        "theta_bar": [b.theta_bar for b in br], "theta_u": [b.theta_u for b in br],
+    })
+    return Landscape(crit, fixed, bounds, branches)
+
+
+# ---------------------------------------------------------------------------
+# The reproduction: pooled batches of starts, a six-panel figure, extra report sections
+# ---------------------------------------------------------------------------
+
+
+def _pool(result, n_starts):
+    """One metric ``"fail"`` of shape ``(n_cells, n_starts)`` from the per-start metrics."""
+    draws = np.concatenate([result.draws[m] for m in result.metrics], axis=1)
+    return SimulationResult(
+        grid=result.grid, n_reps=draws.shape[1], entropy=result.entropy,
+        draws={"fail": draws[:, :n_starts]}, config=result.config,
+        spawn_key=result.spawn_key,
+    )
+
+
+class _LandscapeReproduction(Reproduction):
+    """A :class:`Reproduction` whose replicates are batches of starts, pooled per cell."""
+
+    def simulate_frame(self, spec, *, random_state=0, n_jobs=None, progress=False, level=None):
+        """Simulate every design (``n_starts / batch`` replicates of ``batch`` starts per cell).
+
+        Returns
+        -------
+        pandas.DataFrame
+            As :meth:`Reproduction.simulate_frame`, ``n_reps`` counting starts.
+        """
+        level = spec.level if level is None else level
+        designs_ = self.design_list(spec)
+        curve_names = self._curve_names(designs_)
+        seeds = np.random.SeedSequence(random_state).spawn(len(designs_))
+        frames = []
+        for design, seed in zip(designs_, seeds, strict=True):
+            batch = design.cells[0]["batch"]
+            result = simulate(
+                design.replicate, [dict(c) for c in design.cells],
+                max(2, -(-design.n_reps // batch)), random_state=seed, n_jobs=n_jobs,
+                progress=progress, config={"name": design.name},
+            )
+            pooled = _pool(result, design.n_reps)
+            single = dataclasses.replace(design, metric="fail")
+            frames.append(self._summarise(single, pooled, level, curve_names))
+        columns = ["design", *self._grid_columns(designs_), "n_reps", "sim_mean", "sim_se",
+                   "ci_low", "ci_high", *curve_names, "covered"]
+        frame = pd.concat(frames, ignore_index=True)[columns]
+        frame.attrs["level"] = level
+        return frame
+
+    def figure(self, spec, frame, dense):
+        """Six panels: the two EM landscapes, ``s_c(w*)``, the branches, failures, basins.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        from matplotlib.figure import Figure
+
+        from interpstat.plotting import EMLandscapeDisplay
+
+        land = landscape(spec)
+        level = frame.attrs.get("level", spec.level)
+        fig = Figure(figsize=(17.0, 10.0), layout="constrained")
+        axes = fig.subplots(2, 3)
+        s_disp, w_disp = spec.display_case
+        bd = land.boundaries
+        pick = (bd.s == s_disp) & (bd.w_star == w_disp)
+        boundary = (bd.w0[pick].to_numpy(), bd.a_b[pick].to_numpy()) if pick.any() else None
+        EMLandscapeDisplay.from_theory(
+            s_disp, w_disp, boundary=boundary, starts=_cobweb_starts(s_disp, w_disp),
+            ax=axes[0, :2], density=0.8,
+        )
+        _plot_critical(axes[0, 2], land.critical)
+        _plot_branches(axes[1, 0], land.branches, critical_separation(w_disp).s_c)
+        _plot_failure(axes[1, 1], frame, dense, level)
+        _plot_boundaries(axes[1, 2], bd)
+        for ax, letter in zip(axes.flat, "abcdef", strict=True):
+            title = ax.get_title()
+            ax.set_title("")
+            ax.set_title(f"({letter}) {title}", loc="left", fontsize=10)
+        return fig
+
+    def report(self, spec, frame, *, mode, seed, runtime, n_jobs):
+        """The base report followed by the threshold, fixed-point and basin tables.
+
+        Returns
+        -------
+        str
+        """
+        text = super().report(spec, frame, mode=mode, seed=seed, runtime=runtime,
+                              n_jobs=n_jobs)
+        return text + "\n" + _landscape_report(landscape(spec))
+
+
+def _cobweb_starts(s, w_star):
+    """Two starts just either side of the unstable fixed point (or near 0 without one)."""
+    theta_u = model1_branches(s, w_star).theta_u
+    centre = theta_u if np.isfinite(theta_u) else 0.0
+    return (centre - 0.1, centre + 0.1)
+
+
+def _plot_critical(ax, crit):
+    top = crit.s_c.max() * 1.35
+    w = np.r_[0.5, crit.w_star]  # s_c -> 0 as w* -> 1/2 (s_c ~ 2(2w* - 1))
+    s_c = np.r_[0.0, crit.s_c]
+    ax.fill_between(w, s_c, top, color="C3", alpha=0.12, linewidth=0,
+                    label="stable spurious θ̄ < 0 exists")
+    ax.fill_between(w, 0, s_c, color="C0", alpha=0.08, linewidth=0,
+                    label="only θ* is a stable fixed point")
+    ax.plot(crit.w_star, crit.s_c, "o-", color="C3", label="s_c(w*) (root-finding)")
+    grid = np.linspace(0.5, w[-1], 100)
+    ax.plot(grid, 2 * (2 * grid - 1), "--", color="gray", label="2(2w* − 1), w* → ½")
+    ax.set_xlim(0.5, w[-1])
+    ax.set_ylim(0, top)
+    ax.set_xlabel("true weight w*")
+    ax.set_ylabel("separation s")
+    ax.set_title("Model 1: critical separation s_c(w*)")
+    ax.legend(loc="lower right", fontsize=8)
+
+
+def _plot_branches(ax, br, s_c):
+    w = float(br.w_star.iloc[0])
+    s = br.s.to_numpy()
+    ax.plot(s, s, color="C0", label="θ* = s (global maximum)")
+    ax.plot(s, br.theta_bar, color="C3", label="θ̄ (stable, spurious)")
+    ax.plot(s, br.theta_u, "--", color="C3", label="θu (unstable)")
+    ax.fill_between(s, -s.max() - 1, np.where(np.isfinite(br.theta_u), br.theta_u, np.nan),
+                    color="C3", alpha=0.12, linewidth=0, label="basin of θ̄")
+    ax.axvline(s_c, color="gray", linestyle=":", linewidth=1)
+    ax.annotate(f"s_c = {s_c:.4f}", (s_c, 0.5), xytext=(5, 0), textcoords="offset points",
+                fontsize=8, color="gray")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.set_ylim(-s.max() - 0.3, s.max() + 0.3)
+    ax.set_xlabel("separation s = θ*")
+    ax.set_ylabel("fixed points θ")
+    ax.set_title(f"Model 1 fixed points, w* = {w:g} (saddle-node at s_c)")
+    ax.legend(loc="upper left", fontsize=8)
+
+
+def _plot_failure(ax, frame, dense, level):
+    from interpstat.plotting import RiskCurveDisplay
+
+    for k, name in enumerate(dict.fromkeys(frame.design)):
+        sim = frame[frame.design == name]
+        th = dense[dense.design == name]
+        color = f"C{k}"
+        label = name.replace("model1-w", "Model 1, w* = ").replace("model2-w", "Model 2, w* = ")
+        RiskCurveDisplay(
+            x=th.s.to_numpy(), curves={f"{label} (theory)": th.exact.to_numpy()},
+            curve_styles={f"{label} (theory)": {"color": color}},
+            series=[{"x": sim.s.to_numpy(), "mean": sim.sim_mean.to_numpy(),
+                     "ci": (sim.ci_low.to_numpy(), sim.ci_high.to_numpy()),
+                     "label": f"{label}: simulation", "style": {
+                         "color": color, "fmt": "s" if name.startswith("model2") else "o"}}],
+        ).plot(ax=ax, logx=False, logy=False)
+    n = int(frame.n_reps.iloc[0])
+    ax.set_xlabel("separation s = θ*")
+    ax.set_ylabel("P(EM started at a data point fails)")
+    ax.set_title(f"Failure probability ({_pct(level)} Wilson CI, {n} starts)")
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    ax.set_ylim(-0.02, max(0.6, float(frame.ci_high.max()) * 1.25))
+
+
+def _pct(level):
+    return f"{round(100 * level, 6):g}%"
+
+
+def _plot_boundaries(ax, bd):
+    for k, ((s, w), g) in enumerate(bd.groupby(["s", "w_star"], sort=False)):
+        ax.plot(g.a_b, g.w0, color=f"C{k}", label=f"s = {s:g}, w* = {w:g}")
+    ax.axhline(0.5, color="gray", linewidth=0.5)
+    ax.axvline(0.0, color="gray", linewidth=0.5)
+    ax.set_xlabel("initial mean θ0")
+    ax.set_ylabel("initial weight w0")
+    ax.set_title("Model 2 basin boundary a_b(w0)")
+    ax.text(0.97, 0.9, "→ (s, w*)", transform=ax.transAxes, ha="right")
+    ax.text(0.03, 0.1, "(−s, 1−w*) ←", transform=ax.transAxes, ha="left")
+    ax.legend(fontsize=8, loc="center right")
+
+
+_FIGURE_GUIDE = """## Reading the figure
+
+- (a) Model 1's population map M(θ) against the diagonal at the landscape case: the
+  crossings are the fixed points (filled: stable, open: unstable). M is increasing, so
+  EM moves monotonically (the cobweb paths) and every start left of θu (red band) ends
+  at the spurious θ̄.
+- (b) Model 2's flow in the (θ, w) plane: one EM step moves each point along the
+  streamlines. Both maxima (s, w*) and (−s, 1 − w*) are global (relabelling); the only
+  other fixed point is the saddle (0, ½), whose stable manifold θ0 = a_b(w0) (dashed)
+  separates the two basins. Model 1 is confined to the dotted line w = w*, where its
+  spurious θ̄ (cross) is not a fixed point of Model 2: learning the weight lets EM leave.
+- (c) s_c(w*): above the curve Model 1 has a stable spurious fixed point.
+- (d) The fixed points of Model 1 against s: θ̄ and θu are born together at s_c
+  (saddle-node); the shaded band is the basin of θ̄.
+- (e) Probability that EM started at a data point fails: Model 1 jumps from 0 to a
+  positive value at s_c and tends to 1 − w* (θu → 0⁻) as s grows; Model 2 never fails.
+- (f) The Model 2 basin boundaries for several (s, w*): antisymmetric about w0 = ½.
+"""
+
+
+def _landscape_report(land):
+    lines = [
+        _FIGURE_GUIDE,
+        "## Critical separation s_c(w*) of Model 1",
+        "",
+        "Root of s ↦ min over θ < 0 of M(θ) − θ (`brentq`), certified on the fixed-point "
+        "structure: `em_fixed_points` finds no spurious fixed point at s_c − δ and one at "
+        "s_c + δ.",
+        "",
+        "| w* | s_c | δ (certified accuracy) |",
+        "|---|---|---|",
+    ]
+    for row in land.critical.itertuples():
+        lines.append(f"| {row.w_star:g} | {row.s_c:.10f} | {row.accuracy:.0e} |")
+    lines += [
+        "",
+        "## Fixed points (d = 1)",
+        "",
+        "Eigenvalues of the Jacobian of the EM map (Model 1: the slope M′(θ); Model 2: in "
+        "(θ, w)); stable iff every modulus is below 1.",
+        "",
+        "| model | s | w* | θ | w | kind | eigenvalues |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in land.fixed_points.itertuples():
+        eig = f"{r.eig_min:.4f}" if r.model == 1 else f"{r.eig_min:.4f}, {r.eig_max:.4f}"
+        lines.append(f"| {r.model} | {r.s:g} | {r.w_star:g} | {r.theta:.6f} | {r.w:.6f} | "
+                     f"{r.kind} | {eig} |")
+    lines += [
+        "",
+        "## Model 2 basin boundary a_b(w0)",
+        "",
+        "Model 2 from (θ0, w0) converges to (s, w*) iff θ0 > a_b(w0) (bisection on the "
+        "limit of the map, bracket 1e-7); a_b(w0) = −a_b(1 − w0).",
+        "",
+        "| s | w* | w0 | a_b(w0) |",
+        "|---|---|---|---|",
+    ]
+    for r in land.boundaries.itertuples():
+        lines.append(f"| {r.s:g} | {r.w_star:g} | {r.w0:.4f} | {r.a_b:.6f} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _settings(s):
+    return [
+        f"Model 1 at w* ∈ {{{', '.join(f'{w:g}' for w in s.w_stars)}}}, Model 2 at "
+        f"w* = {s.model2_w_star:g}; separations up to {s.s_max:g} ({s.n_s} points, those "
+        "within 0.05 of s_c(w*) left out: the map crawls past the ghost of the fixed points)",
+        f"starts θ0 = Y drawn from the mixture (w0 = w* for Model 2), iterated until a step "
+        f"moves by ≤ 1e-10; {s.n_starts} starts per point, in batches of {s.batch}",
+        f"landscape panels at (s, w*) = {s.display_case}",
+    ]
+
+
+REPRODUCTION = _LandscapeReproduction(
+    name=NAME,
+    title="EM landscape of the symmetric two-component mixture",
+    intro=(
+        "Project reproduction (interpstat) of the phenomenon of Xu, Hsu and Maleki (NeurIPS "
+        "2018) in d = 1, from the population EM map of `interpstat.theory`: with the weights "
+        "known and held fixed (Model 1), EM started at a data point converges to a spurious "
+        "fixed point θ̄ < 0 with probability w*Φ(θu − s) + (1 − w*)Φ(θu + s) once the "
+        "separation exceeds s_c(w*); EM that learns the weights (Model 2) always reaches a "
+        "global maximiser. Numbers computed by this run, not copied from the paper."
+    ),
+    presets=_PRESETS,
+    designs=designs,
+    settings=_settings,
+    reference="exact",
+    columns={"w_star": ("w*", "{:g}"), "s": ("s", "{:.3g}")},
+    coverage_note=(
+        "Model 2 never fails, so its intervals [0, ·] cover 0 by construction; Model 1 "
+        "points below s_c have failure probability exactly 0."
+    ),
+)
+
+
+def spec(mode="default"):
+    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
+
+    Parameters
+    ----------
+    mode : {"quick", "default", "full"}
+
+    Returns
+    -------
+    Spec
+    """
+    return REPRODUCTION.spec(mode)
+
+
+def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
+    """Simulate the failure designs and return the tidy results table.
+
+    Parameters
+    ----------
+    s : Spec
+    random_state : int
+    n_jobs : int, optional
+    progress : bool
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (design, s): ``design, w_star, s, n_reps, sim_mean, sim_se,
+        ci_low, ci_high`` (Wilson intervals at ``s.level``), ``exact`` and
+        ``covered``.
+    """
+    return REPRODUCTION.simulate_frame(
+        s, random_state=random_state, n_jobs=n_jobs, progress=progress
+    )
+
+
+def theory_frame(s):
+    """The failure-probability curves on their dense grids.
+
+    Parameters
+    ----------
+    s : Spec
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``design, w_star, s, exact``.
+    """
+    return REPRODUCTION.theory_frame(s)
+
+
+def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
+    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
+
+    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
+    """
+    return REPRODUCTION.run(
+        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
+    )
