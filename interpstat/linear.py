@@ -21,6 +21,7 @@ from interpstat._spectral import (
     float64_digits,
     loo_gcv_svd,
     numerical_rank,
+    one_blas_thread,
 )
 from interpstat.exceptions import AccuracyWarning
 
@@ -54,7 +55,9 @@ def _design_rank(X, rcond, null_vec):
     A = X if null_vec is None else deflate(null_vec, X)
     if A.size == 0:
         return 0
-    return numerical_rank(scipy.linalg.svdvals(A, check_finite=False), rcond)
+    with one_blas_thread():
+        s = scipy.linalg.svdvals(A, check_finite=False)
+    return numerical_rank(s, rcond)
 
 
 def _ridge_rank(G, X, rcond, null_vec, dual):
