@@ -222,3 +222,37 @@ def test_block_columns_equal_array_columns(centre):
     np.testing.assert_allclose(got.intercepts, ref.intercepts, rtol=1e-12)
     for a, b in zip(got.coefs, ref.coefs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_svd_routes_run_blas_on_one_thread(monkeypatch):
+    # OpenBLAS's threaded level-2 updates made gelsd/gesdd 5-20x slower on two
+    # threads than on one here: the SVD routes must hold BLAS to one thread,
+    # and give it back afterwards
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    seen = []
+    lstsq, svd = scipy.linalg.lstsq, scipy.linalg.svd
+
+    def counts():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    def lstsq_rec(*args, **kwargs):
+        seen.append(counts())
+        return lstsq(*args, **kwargs)
+
+    def svd_rec(*args, **kwargs):
+        seen.append(counts())
+        return svd(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.linalg, "lstsq", lstsq_rec)
+    monkeypatch.setattr(scipy.linalg, "svd", svd_rec)
+    rng = np.random.default_rng(9)
+    X, Y = rng.standard_normal((12, 30)), rng.standard_normal((12, 1))
+    with threadpool_limits(2, user_api="blas"):
+        spec.svd_lstsq(X, Y, 0.0, 1e-12)
+        spec.svd_lstsq(X, Y, 0.5, 1e-12)
+        spec.loo_gcv_svd(X, Y, [0.0], fit_intercept=True)
+        after = counts()
+    assert len(seen) == 3
+    assert all(c == {1} for c in seen)
+    assert after == {2}
