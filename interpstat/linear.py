@@ -1,5 +1,6 @@
 """Minimum-norm least squares: ``MinNormRegressor`` and the double-descent ``minnorm_path``."""
 
+import functools
 import warnings
 from numbers import Real
 from typing import ClassVar
@@ -100,7 +101,7 @@ def _spectral(X, Y, ridge, rcond, null_vec, warn):
     return coef, rank
 
 
-def _solve_cholesky(X, Y, ridge, rcond, solver, null_vec, warn=False):
+def _solve_cholesky(X, Y, ridge, rcond, null_vec, warn=False, *, solver="auto"):
     n, p = X.shape
     dual = _is_dual(n, p, null_vec)
     G = _psd.gram(X, dual)
@@ -165,8 +166,8 @@ def _solve_svd(X, Y, ridge, rcond, null_vec, warn=False):
 
 #: solver name -> function (X, Y, ridge, rcond, null_vec, warn) -> (coef, rank, solver used)
 _SOLVERS = {
-    "auto": lambda *args: _solve_cholesky(*args[:4], "auto", *args[4:]),
-    "cholesky": lambda *args: _solve_cholesky(*args[:4], "cholesky", *args[4:]),
+    "auto": _solve_cholesky,
+    "cholesky": functools.partial(_solve_cholesky, solver="cholesky"),
     "qr": _solve_qr,
     "svd": _solve_svd,
 }
