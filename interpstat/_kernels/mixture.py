@@ -51,119 +51,145 @@ def n_chunks(n):
     return max(1, -(-n // CHUNK))
 
 
-@jit(parallel=True)
-def _pass_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm):
+@jit()
+def _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
     n, d = X.shape
     K = means.shape[0]
-    nc = ll.shape[0]
     want_resp = log_resp.shape[0] > 0
     want_norm = log_norm.shape[0] > 0
-    for c in numba.prange(nc):
-        lo = c * CHUNK
-        hi = min(n, lo + CHUNK)
-        diff = np.empty((K, d))
-        lp = np.empty(K)
+    lo = c * CHUNK
+    hi = min(n, lo + CHUNK)
+    diff = np.empty((K, d))
+    lp = np.empty(K)
+    for k in range(K):
+        nk[c, k] = 0.0
+        for j in range(d):
+            s1[c, k, j] = 0.0
+    if moments:
         for k in range(K):
-            nk[c, k] = 0.0
             for j in range(d):
-                s1[c, k, j] = 0.0
-        if moments:
-            for k in range(K):
+                for m in range(d):
+                    s2[c, k, j, m] = 0.0
+    acc_ll = 0.0
+    for i in range(lo, hi):
+        for k in range(K):
+            for j in range(d):
+                diff[k, j] = np.float64(X[i, j]) - means[k, j]
+            # y = (x - m_k) @ U_k with U_k upper triangular
+            q = 0.0
+            for j in range(d):
+                y = 0.0
+                for m in range(j + 1):
+                    y += diff[k, m] * prec_chol[k, m, j]
+                q += y * y
+            lp[k] = log_const[k] - 0.5 * q
+        mx = lp[0]
+        for k in range(1, K):
+            if lp[k] > mx:
+                mx = lp[k]
+        tot = 0.0
+        for k in range(K):
+            tot += math.exp(lp[k] - mx)
+        lse = mx + math.log(tot)
+        acc_ll += lse
+        if want_norm:
+            log_norm[i] = lse
+        for k in range(K):
+            lr = lp[k] - lse
+            if want_resp:
+                log_resp[i, k] = lr
+            r = math.exp(lr)
+            nk[c, k] += r
+            for j in range(d):
+                s1[c, k, j] += r * diff[k, j]
+            if moments:
                 for j in range(d):
-                    for m in range(d):
-                        s2[c, k, j, m] = 0.0
-        acc_ll = 0.0
-        for i in range(lo, hi):
-            for k in range(K):
-                for j in range(d):
-                    diff[k, j] = np.float64(X[i, j]) - means[k, j]
-                # y = (x - m_k) @ U_k with U_k upper triangular
-                q = 0.0
-                for j in range(d):
-                    y = 0.0
+                    rj = r * diff[k, j]
                     for m in range(j + 1):
-                        y += diff[k, m] * prec_chol[k, m, j]
-                    q += y * y
-                lp[k] = log_const[k] - 0.5 * q
-            mx = lp[0]
-            for k in range(1, K):
-                if lp[k] > mx:
-                    mx = lp[k]
-            tot = 0.0
-            for k in range(K):
-                tot += math.exp(lp[k] - mx)
-            lse = mx + math.log(tot)
-            acc_ll += lse
-            if want_norm:
-                log_norm[i] = lse
-            for k in range(K):
-                lr = lp[k] - lse
-                if want_resp:
-                    log_resp[i, k] = lr
-                r = math.exp(lr)
-                nk[c, k] += r
-                for j in range(d):
-                    s1[c, k, j] += r * diff[k, j]
-                if moments:
-                    for j in range(d):
-                        rj = r * diff[k, j]
-                        for m in range(j + 1):
-                            s2[c, k, j, m] += rj * diff[k, m]
-        ll[c] = acc_ll
+                        s2[c, k, j, m] += rj * diff[k, m]
+    ll[c] = acc_ll
+
+
+@jit(parallel=True)
+def _pass_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm):
+    for c in numba.prange(ll.shape[0]):
+        _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
     return ll
+
+
+@jit()
+def _pass_chol_serial(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp,
+                      log_norm):
+    # one chunk: no thread launch (it costs more than the work for small n)
+    for c in range(ll.shape[0]):
+        _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
+    return ll
+
+
+@jit()
+def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
+    n, d = X.shape
+    K = means.shape[0]
+    want_resp = log_resp.shape[0] > 0
+    want_norm = log_norm.shape[0] > 0
+    lo = c * CHUNK
+    hi = min(n, lo + CHUNK)
+    diff = np.empty((K, d))
+    lp = np.empty(K)
+    for k in range(K):
+        nk[c, k] = 0.0
+        for j in range(d):
+            s1[c, k, j] = 0.0
+            if moments:
+                s2[c, k, j] = 0.0
+    acc_ll = 0.0
+    for i in range(lo, hi):
+        for k in range(K):
+            q = 0.0
+            for j in range(d):
+                dj = np.float64(X[i, j]) - means[k, j]
+                diff[k, j] = dj
+                y = dj * prec_chol[k, j]
+                q += y * y
+            lp[k] = log_const[k] - 0.5 * q
+        mx = lp[0]
+        for k in range(1, K):
+            if lp[k] > mx:
+                mx = lp[k]
+        tot = 0.0
+        for k in range(K):
+            tot += math.exp(lp[k] - mx)
+        lse = mx + math.log(tot)
+        acc_ll += lse
+        if want_norm:
+            log_norm[i] = lse
+        for k in range(K):
+            lr = lp[k] - lse
+            if want_resp:
+                log_resp[i, k] = lr
+            r = math.exp(lr)
+            nk[c, k] += r
+            for j in range(d):
+                rj = r * diff[k, j]
+                s1[c, k, j] += rj
+                if moments:
+                    s2[c, k, j] += rj * diff[k, j]
+    ll[c] = acc_ll
 
 
 @jit(parallel=True)
 def _pass_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm):
-    n, d = X.shape
-    K = means.shape[0]
-    nc = ll.shape[0]
-    want_resp = log_resp.shape[0] > 0
-    want_norm = log_norm.shape[0] > 0
-    for c in numba.prange(nc):
-        lo = c * CHUNK
-        hi = min(n, lo + CHUNK)
-        diff = np.empty((K, d))
-        lp = np.empty(K)
-        for k in range(K):
-            nk[c, k] = 0.0
-            for j in range(d):
-                s1[c, k, j] = 0.0
-                if moments:
-                    s2[c, k, j] = 0.0
-        acc_ll = 0.0
-        for i in range(lo, hi):
-            for k in range(K):
-                q = 0.0
-                for j in range(d):
-                    dj = np.float64(X[i, j]) - means[k, j]
-                    diff[k, j] = dj
-                    y = dj * prec_chol[k, j]
-                    q += y * y
-                lp[k] = log_const[k] - 0.5 * q
-            mx = lp[0]
-            for k in range(1, K):
-                if lp[k] > mx:
-                    mx = lp[k]
-            tot = 0.0
-            for k in range(K):
-                tot += math.exp(lp[k] - mx)
-            lse = mx + math.log(tot)
-            acc_ll += lse
-            if want_norm:
-                log_norm[i] = lse
-            for k in range(K):
-                lr = lp[k] - lse
-                if want_resp:
-                    log_resp[i, k] = lr
-                r = math.exp(lr)
-                nk[c, k] += r
-                for j in range(d):
-                    rj = r * diff[k, j]
-                    s1[c, k, j] += rj
-                    if moments:
-                        s2[c, k, j] += rj * diff[k, j]
-        ll[c] = acc_ll
+    for c in numba.prange(ll.shape[0]):
+        _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
+    return ll
+
+
+@jit()
+def _pass_diag_serial(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp,
+                      log_norm):
+    # one chunk: no thread launch (it costs more than the work for small n)
+    for c in range(ll.shape[0]):
+        _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
     return ll
 
 
@@ -245,7 +271,8 @@ def em_pass_chol(X, means, prec_chol, log_const, moments=True, log_resp=None, lo
     n, d = X.shape
     K = means.shape[0]
     bufs = _buffers(n, K, d, (K, d, d) if moments else (0, 0, 0), log_resp, log_norm)
-    _pass_chol(X, means, prec_chol, log_const, bool(moments), *bufs)
+    kernel = _pass_chol if len(bufs[0]) > 1 else _pass_chol_serial
+    kernel(X, means, prec_chol, log_const, bool(moments), *bufs)
     return _sum_chunks(*bufs[:4], moments)
 
 
@@ -280,7 +307,8 @@ def em_pass_diag(X, means, prec_chol, log_const, moments=True, log_resp=None, lo
     n, d = X.shape
     K = means.shape[0]
     bufs = _buffers(n, K, d, (K, d) if moments else (0, 0), log_resp, log_norm)
-    _pass_diag(X, means, prec_chol, log_const, bool(moments), *bufs)
+    kernel = _pass_diag if len(bufs[0]) > 1 else _pass_diag_serial
+    kernel(X, means, prec_chol, log_const, bool(moments), *bufs)
     return _sum_chunks(*bufs[:4], moments)
 
 
