@@ -61,6 +61,7 @@ def _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
     hi = min(n, lo + CHUNK)
     diff = np.empty((K, d))
     lp = np.empty(K)
+    ex = np.empty(K)
     for k in range(K):
         nk[c, k] = 0.0
         for j in range(d):
@@ -89,16 +90,17 @@ def _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
                 mx = lp[k]
         tot = 0.0
         for k in range(K):
-            tot += math.exp(lp[k] - mx)
+            ex[k] = math.exp(lp[k] - mx)
+            tot += ex[k]
         lse = mx + math.log(tot)
         acc_ll += lse
         if want_norm:
             log_norm[i] = lse
+        inv_tot = 1.0 / tot
         for k in range(K):
-            lr = lp[k] - lse
             if want_resp:
-                log_resp[i, k] = lr
-            r = math.exp(lr)
+                log_resp[i, k] = lp[k] - lse
+            r = ex[k] * inv_tot  # exp(lp_k - lse) without a second exp
             nk[c, k] += r
             for j in range(d):
                 s1[c, k, j] += r * diff[k, j]
@@ -136,6 +138,7 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
     hi = min(n, lo + CHUNK)
     diff = np.empty((K, d))
     lp = np.empty(K)
+    ex = np.empty(K)
     for k in range(K):
         nk[c, k] = 0.0
         for j in range(d):
@@ -158,16 +161,17 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
                 mx = lp[k]
         tot = 0.0
         for k in range(K):
-            tot += math.exp(lp[k] - mx)
+            ex[k] = math.exp(lp[k] - mx)
+            tot += ex[k]
         lse = mx + math.log(tot)
         acc_ll += lse
         if want_norm:
             log_norm[i] = lse
+        inv_tot = 1.0 / tot
         for k in range(K):
-            lr = lp[k] - lse
             if want_resp:
-                log_resp[i, k] = lr
-            r = math.exp(lr)
+                log_resp[i, k] = lp[k] - lse
+            r = ex[k] * inv_tot  # exp(lp_k - lse) without a second exp
             nk[c, k] += r
             for j in range(d):
                 rj = r * diff[k, j]
