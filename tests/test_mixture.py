@@ -280,7 +280,7 @@ def test_known_weights_stall_at_spurious_point_learned_weights_escape():
     # converges to the spurious theta_bar ~ -1.98; Model 2 from the same start reaches a
     # global maximum (theta*, w*) or its mirror (-theta*, 1 - w*)
     rng = np.random.default_rng(9)
-    X = _symmetric_data(rng, 20000, 1, 2.0, 0.8)
+    X = _symmetric_data(rng, 8000, 1, 2.0, 0.8)
     start = {"means_init": [[-1.0], [1.0]], "weights": [0.8, 0.2],
              "covariance_type": "fixed", "symmetric": True, "tol": 1e-10}
     m1 = GaussianMixtureEM(learn_weights=False, **start).fit(X)
