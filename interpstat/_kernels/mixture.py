@@ -52,7 +52,7 @@ def n_chunks(n):
 
 
 @jit()
-def _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
+def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
     n, d = X.shape
     K = means.shape[0]
     want_resp = log_resp.shape[0] > 0
@@ -62,26 +62,21 @@ def _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
     diff = np.empty((K, d))
     lp = np.empty(K)
     ex = np.empty(K)
-    for k in range(K):
-        nk[c, k] = 0.0
-        for j in range(d):
-            s1[c, k, j] = 0.0
-    if moments:
-        for k in range(K):
-            for j in range(d):
-                for m in range(d):
-                    s2[c, k, j, m] = 0.0
+    # chunk-local accumulators, copied out at the end
+    a_nk = np.zeros(K)
+    a_s1 = np.zeros((K, d))
+    a_s2 = np.zeros((K, d, d) if moments else (0, 0, 0))
     acc_ll = 0.0
     for i in range(lo, hi):
         for k in range(K):
             for j in range(d):
                 diff[k, j] = np.float64(X[i, j]) - means[k, j]
-            # y = (x - m_k) @ U_k with U_k upper triangular
+            # y = (x - m_k) @ U_k = U_k^T (x - m_k), reading U_k^T row by row
             q = 0.0
             for j in range(d):
                 y = 0.0
                 for m in range(j + 1):
-                    y += diff[k, m] * prec_chol[k, m, j]
+                    y += prec_t[k, j, m] * diff[k, m]
                 q += y * y
             lp[k] = log_const[k] - 0.5 * q
         mx = lp[0]
@@ -101,30 +96,37 @@ def _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
             if want_resp:
                 log_resp[i, k] = lp[k] - lse
             r = ex[k] * inv_tot  # exp(lp_k - lse) without a second exp
-            nk[c, k] += r
+            a_nk[k] += r
             for j in range(d):
-                s1[c, k, j] += r * diff[k, j]
+                a_s1[k, j] += r * diff[k, j]
             if moments:
                 for j in range(d):
                     rj = r * diff[k, j]
                     for m in range(j + 1):
-                        s2[c, k, j, m] += rj * diff[k, m]
+                        a_s2[k, j, m] += rj * diff[k, m]
     ll[c] = acc_ll
+    for k in range(K):
+        nk[c, k] = a_nk[k]
+        for j in range(d):
+            s1[c, k, j] = a_s1[k, j]
+            if moments:
+                for m in range(d):
+                    s2[c, k, j, m] = a_s2[k, j, m]
 
 
 @jit(parallel=True)
-def _pass_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm):
+def _pass_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm):
     for c in numba.prange(ll.shape[0]):
-        _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
+        _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
     return ll
 
 
 @jit()
-def _pass_chol_serial(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp,
+def _pass_chol_serial(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp,
                       log_norm):
     # one chunk: no thread launch (it costs more than the work for small n)
     for c in range(ll.shape[0]):
-        _chunk_chol(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
+        _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
     return ll
 
 
@@ -139,12 +141,10 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
     diff = np.empty((K, d))
     lp = np.empty(K)
     ex = np.empty(K)
-    for k in range(K):
-        nk[c, k] = 0.0
-        for j in range(d):
-            s1[c, k, j] = 0.0
-            if moments:
-                s2[c, k, j] = 0.0
+    # chunk-local accumulators, copied out at the end
+    a_nk = np.zeros(K)
+    a_s1 = np.zeros((K, d))
+    a_s2 = np.zeros((K, d) if moments else (0, 0))
     acc_ll = 0.0
     for i in range(lo, hi):
         for k in range(K):
@@ -172,13 +172,19 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
             if want_resp:
                 log_resp[i, k] = lp[k] - lse
             r = ex[k] * inv_tot  # exp(lp_k - lse) without a second exp
-            nk[c, k] += r
+            a_nk[k] += r
             for j in range(d):
                 rj = r * diff[k, j]
-                s1[c, k, j] += rj
+                a_s1[k, j] += rj
                 if moments:
-                    s2[c, k, j] += rj * diff[k, j]
+                    a_s2[k, j] += rj * diff[k, j]
     ll[c] = acc_ll
+    for k in range(K):
+        nk[c, k] = a_nk[k]
+        for j in range(d):
+            s1[c, k, j] = a_s1[k, j]
+            if moments:
+                s2[c, k, j] = a_s2[k, j]
 
 
 @jit(parallel=True)
@@ -274,9 +280,11 @@ def em_pass_chol(X, means, prec_chol, log_const, moments=True, log_resp=None, lo
     X = _plain(X)
     n, d = X.shape
     K = means.shape[0]
+    # the kernel reads the transposed (lower-triangular) factors, contiguously
+    prec_t = np.ascontiguousarray(np.swapaxes(prec_chol, 1, 2))
     bufs = _buffers(n, K, d, (K, d, d) if moments else (0, 0, 0), log_resp, log_norm)
     kernel = _pass_chol if len(bufs[0]) > 1 else _pass_chol_serial
-    kernel(X, means, prec_chol, log_const, bool(moments), *bufs)
+    kernel(X, means, prec_t, log_const, bool(moments), *bufs)
     return _sum_chunks(*bufs[:4], moments)
 
 
