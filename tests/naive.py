@@ -53,3 +53,62 @@ def gcv_hat(X, y, ridge, fit_intercept):
     H = Z @ np.linalg.solve(Z.T @ Z + pen, Z.T)
     r = y - H @ y
     return np.mean(r**2) / (1 - np.trace(H) / n) ** 2
+
+
+def em_pass(X, means, prec_chol, log_weights):
+    """One E-step of a Gaussian mixture and its statistics centred at ``means``, in plain numpy.
+
+    ``prec_chol`` is (K, d, d) upper-triangular with precision ``U U^T``, or
+    (K, d) diagonal.  Returns ``(ll, nk, s1, s2, log_resp, log_norm)`` with
+    ``s2`` the full (K, d, d) second moments (only the diagonal for (K, d)).
+    """
+    import scipy.special
+
+    X = np.asarray(X, dtype=np.float64)
+    K, d = means.shape
+    U = np.stack([np.diag(u) for u in prec_chol]) if prec_chol.ndim == 2 else np.triu(prec_chol)
+    log_det = np.array([np.sum(np.log(np.diag(u))) for u in U])
+    lp = np.empty((X.shape[0], K))
+    for k in range(K):
+        y = (X - means[k]) @ U[k]
+        lp[:, k] = log_weights[k] + log_det[k] - 0.5 * d * np.log(2 * np.pi) - 0.5 * (y**2).sum(1)
+    log_norm = scipy.special.logsumexp(lp, axis=1)
+    log_resp = lp - log_norm[:, None]
+    r = np.exp(log_resp)
+    nk = r.sum(axis=0)
+    s1 = np.stack([r[:, k] @ (X - means[k]) for k in range(K)])
+    s2 = np.stack([((X - means[k]).T * r[:, k]) @ (X - means[k]) for k in range(K)])
+    if prec_chol.ndim == 2:
+        s2 = np.stack([np.diag(s) for s in s2])
+    return log_norm.sum(), nk, s1, s2, log_resp, log_norm
+
+
+def symmetric_em(X, theta, w, learn_w, n_iter):
+    """``n_iter`` EM steps of ``w N(theta, I) + (1 - w) N(-theta, I)`` from the textbook
+    formulas (responsibilities from the two densities; no tanh identities).
+
+    Returns ``(theta, w, log_liks)`` with the mean log-likelihood at each
+    iterate, the final one included.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    d = X.shape[1]
+    theta = np.array(theta, dtype=np.float64)
+
+    def log_lik(theta, w):
+        import scipy.special
+
+        c = -0.5 * d * np.log(2 * np.pi)
+        a = np.log(w) + c - 0.5 * ((X - theta) ** 2).sum(1)
+        b = np.log1p(-w) + c - 0.5 * ((X + theta) ** 2).sum(1)
+        return scipy.special.logsumexp(np.stack([a, b]), axis=0), a, b
+
+    lls = []
+    for _ in range(n_iter):
+        ln, a, _ = log_lik(theta, w)
+        lls.append(ln.mean())
+        r1 = np.exp(a - ln)
+        theta = ((2 * r1 - 1)[:, None] * X).mean(axis=0)
+        if learn_w:
+            w = r1.mean()
+    lls.append(log_lik(theta, w)[0].mean())
+    return theta, w, np.array(lls)

@@ -1,0 +1,134 @@
+"""Benchmarks of the EM family, asv-compatible (``setup`` + ``time_*`` methods).
+
+    python benchmarks/bench_mixture.py            # the issue's sizes (about a minute)
+    python benchmarks/bench_mixture.py --quick    # small sizes (a smoke test)
+
+``EMIteration`` times ten EM iterations of ``GaussianMixtureEM`` and of
+scikit-learn's ``GaussianMixture`` from the same start (same weights, means
+and precisions, ``tol=0``) on the same data, interleaved round by round;
+``SymmetricRestarts`` times ``em_restarts`` on the symmetric known-covariance
+model.  The machine is shared, so the numbers are indicative.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from interpstat.mixture import GaussianMixtureEM, em_restarts
+
+N_ITER = 10
+
+
+class EMIteration:
+    """Ten EM iterations, ours against scikit-learn, from the same start."""
+
+    params: ClassVar[list] = [(100_000, 2, 3, "full"), (100_000, 2, 3, "diag"),
+                              (100_000, 10, 5, "full"), (100_000, 10, 5, "diag")]
+    param_names: ClassVar[list] = ["n, d, k, covariance_type"]
+    timeout = 600
+
+    def setup(self, param):
+        n, d, k, ct = param
+        rng = np.random.default_rng(0)
+        centres = rng.standard_normal((k, d)) * 3
+        self.X = centres[rng.integers(0, k, n)] + rng.standard_normal((n, d))
+        prec = np.stack([np.eye(d)] * k) if ct == "full" else np.ones((k, d))
+        self.start = {"means_init": self.X[rng.choice(n, k, replace=False)],
+                      "precisions_init": prec, "covariance_type": ct,
+                      "max_iter": N_ITER, "tol": 0.0}
+        self.weights = np.full(k, 1.0 / k)
+        self.k = k
+        self.time_ours(param)  # compile (or load the cache)
+
+    def time_ours(self, param):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            GaussianMixtureEM(self.k, weights=self.weights, **self.start).fit(self.X)
+
+    def time_sklearn(self, param):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            GaussianMixture(self.k, weights_init=self.weights, **self.start).fit(self.X)
+
+
+class SymmetricRestarts:
+    """``em_restarts``: symmetric fixed-identity model, 200 iterations per start."""
+
+    params: ClassVar[list] = [(10_000, 2, 1000)]
+    param_names: ClassVar[list] = ["n, d, restarts"]
+    timeout = 600
+
+    def setup(self, param):
+        n, d, R = param
+        rng = np.random.default_rng(1)
+        z = rng.random(n) < 0.7
+        theta = np.zeros(d)
+        theta[0] = 1.0
+        self.X = rng.standard_normal((n, d)) + np.where(z[:, None], theta, -theta)
+        self.inits = rng.standard_normal((R, d)) * 2
+        em_restarts(self.X[:50], self.inits[:2], weights=[0.7, 0.3], max_iter=2)  # compile
+
+    def time_model1(self, param):
+        em_restarts(self.X, self.inits, weights=[0.7, 0.3], learn_weights=False,
+                    max_iter=200, tol=0.0)
+
+    def time_model2(self, param):
+        em_restarts(self.X, self.inits, weights=[0.7, 0.3], learn_weights=True,
+                    max_iter=200, tol=0.0)
+
+
+def _interleaved(bench, param, methods, repeat):
+    bench.setup(param)
+    times = {m: [] for m in methods}
+    for _ in range(repeat):
+        for m in methods:
+            t0 = time.perf_counter()
+            getattr(bench, m)(param)
+            times[m].append(time.perf_counter() - t0)
+    return {m: statistics.median(t) for m, t in times.items()}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
+    args = parser.parse_args(argv)
+    import os
+
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    print(f"medians of {args.repeat} interleaved runs")
+    ok = True
+    for n, d, k, ct in EMIteration.params:
+        param = (2000 if args.quick else n, d, k, ct)
+        med = _interleaved(EMIteration(), param, ["time_ours", "time_sklearn"], args.repeat)
+        ratio = med["time_sklearn"] / med["time_ours"]
+        print(f"EM iteration, n={param[0]}, d={d}, k={k}, {ct}: ours "
+              f"{1e3 * med['time_ours'] / N_ITER:7.2f} ms, sklearn "
+              f"{1e3 * med['time_sklearn'] / N_ITER:7.2f} ms, ratio sklearn / ours = "
+              f"{ratio:5.2f}   (target >= 5)")
+        ok &= ratio >= 5
+    n, d, R = SymmetricRestarts.params[0]
+    param = (1000, d, 50) if args.quick else (n, d, R)
+    med = _interleaved(SymmetricRestarts(), param, ["time_model1", "time_model2"],
+                       1 if not args.quick else args.repeat)
+    for m in ("time_model1", "time_model2"):
+        print(f"em_restarts {m[5:]}, n={param[0]}, d={d}, {param[2]} restarts x 200 "
+              f"iterations: {med[m]:7.2f} s   (target < 10)")
+        ok &= med[m] < 10
+    if not args.quick:
+        print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1032 @@
+"""EM for Gaussian mixtures with known or learned weights: GaussianMixtureEM, em_restarts."""
+
+import math
+import warnings
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+import scipy.linalg
+from sklearn.base import BaseEstimator, DensityMixin, _fit_context
+from sklearn.cluster import KMeans, kmeans_plusplus
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from interpstat._kernels.mixture import em_pass_chol, em_pass_diag, symmetric_restarts
+
+__all__ = ["GaussianMixtureEM", "RestartsResult", "em_restarts"]
+
+_EPS = np.finfo(np.float64).eps
+_LOG_2PI = math.log(2.0 * math.pi)
+_COV_TYPES = ("full", "tied", "diag", "spherical", "fixed")
+
+_SINGULAR_MSG = (
+    "Fitting the mixture failed because some component has an ill-defined covariance "
+    "(for instance a component holding a single point, or all points equal, with "
+    "reg_covar=0). Increase reg_covar, decrease n_components, or scale the data."
+)
+
+
+# ---------------------------------------------------------------------------
+# Checks of user-given parameters
+# ---------------------------------------------------------------------------
+
+
+def _check_weights(weights, n_components):
+    """Validated mixing weights: shape ``(n_components,)``, positive, summing to one."""
+    w = check_array(weights, dtype=np.float64, ensure_2d=False, input_name="weights")
+    if w.shape != (n_components,):
+        raise ValueError(
+            f"weights must have shape ({n_components},) (one per component), got {w.shape}."
+        )
+    if np.any(w <= 0):
+        raise ValueError(
+            f"weights must be positive (a zero weight removes its component), got {w}."
+        )
+    if abs(w.sum() - 1.0) > 1e-8:
+        raise ValueError(f"weights must sum to 1, got sum(weights) = {w.sum()!r}.")
+    return w
+
+
+def _check_means(means, n_components, n_features, symmetric):
+    """Validated initial means of shape ``(n_components, n_features)``."""
+    m = check_array(means, dtype=np.float64, input_name="means_init")
+    if m.shape != (n_components, n_features):
+        raise ValueError(
+            f"means_init must have shape ({n_components}, {n_features}), got {m.shape}."
+        )
+    if symmetric and not np.allclose(m[0], -m[1], rtol=1e-12, atol=0):
+        raise ValueError(
+            "With symmetric=True the means are +theta and -theta: means_init[1] must "
+            "equal -means_init[0]."
+        )
+    return m
+
+
+def _check_spd(M, name):
+    """Raise unless every trailing ``(d, d)`` block of ``M`` is symmetric positive definite."""
+    for A in M.reshape(-1, *M.shape[-2:]):
+        if not np.allclose(A, A.T) or np.linalg.eigvalsh(A)[0] <= 0:
+            raise ValueError(f"{name} must be symmetric positive definite.")
+
+
+def _check_precisions(precisions, covariance_type, n_components, n_features):
+    """Validated ``precisions_init`` (scikit-learn's shapes per covariance type)."""
+    shape = {
+        "full": (n_components, n_features, n_features),
+        "tied": (n_features, n_features),
+        "diag": (n_components, n_features),
+        "spherical": (n_components,),
+    }[covariance_type]
+    P = check_array(precisions, dtype=np.float64, ensure_2d=False, allow_nd=True,
+                    input_name="precisions_init")
+    if P.shape != shape:
+        raise ValueError(
+            f"precisions_init for covariance_type={covariance_type!r} must have shape "
+            f"{shape}, got {P.shape}."
+        )
+    if covariance_type in ("full", "tied"):
+        _check_spd(P, "precisions_init")
+    elif np.any(P <= 0):
+        raise ValueError("precisions_init must be positive.")
+    return P
+
+
+def _check_covariance(covariance, n_components, n_features):
+    """Known covariance of the 'fixed' type as ``(n_components, d, d)``."""
+    if covariance is None:
+        return np.broadcast_to(np.eye(n_features), (n_components, n_features, n_features))
+    C = check_array(covariance, dtype=np.float64, ensure_2d=False, allow_nd=True,
+                    input_name="covariance")
+    if C.shape == (n_features, n_features):
+        C = np.broadcast_to(C, (n_components, n_features, n_features))
+    elif C.shape != (n_components, n_features, n_features):
+        raise ValueError(
+            f"covariance must have shape ({n_features}, {n_features}) (shared) or "
+            f"({n_components}, {n_features}, {n_features}), got {C.shape}."
+        )
+    _check_spd(C, "covariance")
+    return C
+
+
+# ---------------------------------------------------------------------------
+# Covariances, precisions and their Cholesky factors
+# ---------------------------------------------------------------------------
+
+
+def _chol_upper_from_cov(C, floor=0.0):
+    """Upper-triangular ``U`` with ``U U^T = C^{-1}``, for ``C`` of shape (d, d).
+
+    Raises when a pivot ``L_jj^2`` (a conditional variance) is at most
+    ``floor``: such a covariance is singular up to rounding.  The inverse of
+    the small triangular factor goes through numpy rather than BLAS ``trsm``,
+    whose threads would compete with numba's spinning ones on every iteration.
+    """
+    try:
+        L = np.linalg.cholesky(C)
+    except np.linalg.LinAlgError:
+        raise ValueError(_SINGULAR_MSG) from None
+    if not np.all(np.isfinite(L)) or np.any(np.diag(L) ** 2 <= floor):
+        raise ValueError(_SINGULAR_MSG)
+    return np.triu(np.linalg.inv(L).T)
+
+
+def _chol_upper_from_prec(P):
+    """Upper-triangular ``U`` with ``U U^T = P``: the reversed Cholesky factor of
+    the reversed matrix (``J P J = L L^T`` gives ``P = (J L J)(J L J)^T``)."""
+    L = np.linalg.cholesky(P[::-1, ::-1])
+    return np.ascontiguousarray(L[::-1, ::-1])
+
+
+def _precision_cholesky(covariances, covariance_type, floor=0.0):
+    """``precisions_cholesky_`` from ``covariances_`` (scikit-learn's shapes).
+
+    Variances (or Cholesky pivots) at most ``floor`` count as singular.
+    """
+    if covariance_type in ("full", "fixed"):
+        return np.stack([_chol_upper_from_cov(C, floor) for C in covariances])
+    if covariance_type == "tied":
+        return _chol_upper_from_cov(covariances, floor)
+    if not np.all(covariances > floor) or not np.all(np.isfinite(covariances)):
+        raise ValueError(_SINGULAR_MSG)
+    return 1.0 / np.sqrt(covariances)
+
+
+def _precision_cholesky_from_precisions(precisions, covariance_type):
+    if covariance_type == "full":
+        return np.stack([_chol_upper_from_prec(P) for P in precisions])
+    if covariance_type == "tied":
+        return _chol_upper_from_prec(precisions)
+    return np.sqrt(precisions)
+
+
+def _covariances_from_precision_cholesky(U, covariance_type):
+    """Inverse of :func:`_precision_cholesky`: ``C = (U U^T)^{-1} = U^{-T} U^{-1}``."""
+    if covariance_type in ("full", "fixed", "tied"):
+        Us = U[None] if covariance_type == "tied" else U
+        out = np.empty_like(Us)
+        for k, Uk in enumerate(Us):
+            Ui = np.triu(np.linalg.inv(Uk))
+            out[k] = Ui @ Ui.T
+        return out[0] if covariance_type == "tied" else out
+    return 1.0 / U**2
+
+
+def _precisions_from_cholesky(U, covariance_type):
+    if covariance_type in ("full", "fixed"):
+        return np.einsum("kij,klj->kil", U, U)
+    if covariance_type == "tied":
+        return U @ U.T
+    return U**2
+
+
+def _full_precisions(U, covariance_type, n_components, n_features):
+    """Precision matrices of all components as ``(n_components, d, d)``."""
+    P = _precisions_from_cholesky(U, covariance_type)
+    if covariance_type == "tied":
+        return np.broadcast_to(P, (n_components, n_features, n_features))
+    if covariance_type == "diag":
+        return np.stack([np.diag(p) for p in P])
+    if covariance_type == "spherical":
+        return P[:, None, None] * np.eye(n_features)
+    return P
+
+
+# ---------------------------------------------------------------------------
+# E-step: one fused pass (log-responsibilities and sufficient statistics)
+# ---------------------------------------------------------------------------
+
+
+def _kernel_args(params, covariance_type, n_features):
+    """Kernel, means, Cholesky factors in its layout, ``log w_k + log det U_k - d/2 log 2 pi``."""
+    weights, means, _, U = params
+    n_components = means.shape[0]
+    with np.errstate(divide="ignore"):
+        log_w = np.log(weights)
+    if covariance_type in ("diag", "spherical"):
+        Ud = U if covariance_type == "diag" else np.repeat(U[:, None], n_features, axis=1)
+        Ud = np.ascontiguousarray(Ud, dtype=np.float64)
+        log_det = np.log(Ud).sum(axis=1)
+        return em_pass_diag, means, Ud, log_w + log_det - 0.5 * n_features * _LOG_2PI
+    Uk = np.repeat(U[None], n_components, axis=0) if covariance_type == "tied" else U
+    Uk = np.ascontiguousarray(Uk, dtype=np.float64)
+    log_det = np.log(np.diagonal(Uk, axis1=1, axis2=2)).sum(axis=1)
+    return em_pass_chol, means, Uk, log_w + log_det - 0.5 * n_features * _LOG_2PI
+
+
+def _e_step(X, params, covariance_type, moments, log_resp=None, log_norm=None):
+    """Sum of row log-likelihoods and the statistics centred at the current means.
+
+    Returns ``(ll, nk, s1, s2)`` of :func:`interpstat._kernels.mixture.em_pass_chol`
+    (``s2`` of shape (K, d, d) for full/tied, (K, d) for diag/spherical).
+    """
+    kernel, means, U, log_const = _kernel_args(params, covariance_type, X.shape[1])
+    return kernel(X, means, U, log_const, moments, log_resp, log_norm)
+
+
+# ---------------------------------------------------------------------------
+# M-step
+# ---------------------------------------------------------------------------
+
+
+def _scatter(nk_raw, s1, s2, shift, covariance_type):
+    """Scatter about new means ``m_k + shift_k`` from statistics centred at ``m_k``.
+
+    With ``delta = shift_k``,
+    ``sum_i r_ik (x_i - m_k - delta)(...)^T = S_k - delta s_k^T - s_k delta^T + N_k delta delta^T``
+    (full; the diagonal of it for diag/spherical).
+    """
+    if covariance_type in ("diag", "spherical"):
+        return s2 - 2.0 * shift * s1 + nk_raw[:, None] * shift**2
+    S = np.tril(s2) + np.swapaxes(np.tril(s2, -1), 1, 2)
+    cross = shift[:, :, None] * s1[:, None, :]
+    return S - cross - np.swapaxes(cross, 1, 2) + nk_raw[:, None, None] * (
+        shift[:, :, None] * shift[:, None, :]
+    )
+
+
+def _covariances_from_scatter(scatter, nk, reg_covar, covariance_type):
+    d = scatter.shape[-1]
+    if covariance_type == "full":
+        return scatter / nk[:, None, None] + reg_covar * np.eye(d)
+    if covariance_type == "tied":
+        return scatter.sum(axis=0) / nk.sum() + reg_covar * np.eye(d)
+    diag = scatter / nk[:, None] + reg_covar
+    return diag if covariance_type == "diag" else diag.mean(axis=1)
+
+
+def _symmetric_theta(nk_raw, sums, precisions):
+    """M-step for the means ``(+theta, -theta)``.
+
+    Maximising ``-1/2 sum_i [r_i1 (x_i - theta)^T P_1 (x_i - theta) + r_i2 (x_i + theta)^T
+    P_2 (x_i + theta)]`` over ``theta`` gives
+    ``(N_1 P_1 + N_2 P_2) theta = P_1 s_1 - P_2 s_2`` with ``s_k = sum_i r_ik x_i``;
+    for equal precisions ``theta = (s_1 - s_2) / n = (1/n) sum_i (2 r_i1 - 1) x_i``.
+    """
+    P1, P2 = precisions
+    if np.array_equal(P1, P2):
+        return (sums[0] - sums[1]) / (nk_raw[0] + nk_raw[1])
+    A = nk_raw[0] * P1 + nk_raw[1] * P2
+    return np.linalg.solve(A, P1 @ sums[0] - P2 @ sums[1])
+
+
+# ---------------------------------------------------------------------------
+# Estimator
+# ---------------------------------------------------------------------------
+
+
+class GaussianMixtureEM(DensityMixin, BaseEstimator):
+    r"""Gaussian mixture fitted by EM, with known (fixed) or learned mixing weights.
+
+    The model is :math:`p(x) = \sum_{k=1}^K w_k \mathcal N(x; \mu_k, \Sigma_k)`.
+    Each EM iteration (Dempster, Laird & Rubin, 1977) computes, at the
+    current parameters, the responsibilities
+
+    .. math::
+
+        r_{ik} = \frac{w_k \mathcal N(x_i; \mu_k, \Sigma_k)}
+                      {\sum_l w_l \mathcal N(x_i; \mu_l, \Sigma_l)}, \qquad
+        N_k = \sum_i r_{ik},
+
+    (E-step, in log space with a log-sum-exp over components) and then the
+    M-step
+
+    .. math::
+
+        w_k' = N_k / n, \qquad
+        \mu_k' = \frac{1}{N_k} \sum_i r_{ik} x_i, \qquad
+        \Sigma_k' = \frac{1}{N_k} \sum_i r_{ik} (x_i - \mu_k')(x_i - \mu_k')^T
+                    + \text{reg\_covar}\, I,
+
+    with the usual restrictions for ``covariance_type`` 'tied' (one
+    :math:`\Sigma = \sum_k N_k \Sigma_k' / n`), 'diag' (diagonal of
+    :math:`\Sigma_k'`), 'spherical' (its mean) and 'fixed' (the known
+    ``covariance``, never updated).  E-step and sufficient statistics are one
+    fused parallel pass over the data (numba), about four to eight times
+    faster per iteration than scikit-learn's ``GaussianMixture`` at
+    ``n = 10^5`` on 2 cores.
+
+    **Known weights.** With ``weights`` given and ``learn_weights=False``,
+    the weights are held exactly at their known values and only means (and
+    covariances) are updated: this is "Model 1" of Xu, Hsu & Maleki (2018).
+    With ``learn_weights=True`` the weights are also estimated, starting at
+    ``weights`` when given, although they may be known: the over-parameterized
+    "Model 2".  For the symmetric mixture
+    :math:`w^* \mathcal N(\theta^*, I) + (1 - w^*) \mathcal N(-\theta^*, I)`
+    they show that Model 1 EM can converge to spurious fixed points
+    (:math:`\langle\bar\theta, \theta^*\rangle < 0`) from a set of starts of
+    positive probability, while Model 2 reaches a global maximum from almost
+    every start (Xu, Hsu & Maleki, 2018, NeurIPS 31, Theorems 1-2).  Both
+    models use the same driver; they differ only in the weight update.
+
+    **Symmetric means.** With ``symmetric=True`` (two components) the means
+    are :math:`(\theta, -\theta)`.  The M-step for :math:`\theta` maximises
+    the expected complete log-likelihood,
+
+    .. math::
+
+        (N_1 P_1 + N_2 P_2)\, \theta' = P_1 s_1 - P_2 s_2, \qquad
+        s_k = \sum_i r_{ik} x_i,\ P_k = \Sigma_k^{-1},
+
+    which for equal covariances (types 'tied' and 'fixed' with one shared
+    covariance) is :math:`\theta' = \frac1n \sum_i (2 r_{i1} - 1) x_i`,
+    independent of :math:`\Sigma`; the covariances then follow with the
+    means :math:`\pm\theta'`.  For per-component covariances ('full',
+    'diag', 'spherical') the joint maximum has no closed form, and the step
+    is an ECM step (Meng & Rubin, 1993): :math:`\theta'` given the current
+    precisions, then the covariances given :math:`\theta'`; the
+    log-likelihood still never decreases.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Number of components ``K``.
+    covariance_type : {'full', 'tied', 'diag', 'spherical', 'fixed'}, default='full'
+        scikit-learn's four types, plus 'fixed': the covariance is known
+        (``covariance``) and not estimated.
+    weights : array-like of shape (n_components,), default=None
+        Known mixing weights (positive, summing to one).  Held fixed when
+        ``learn_weights=False``; the starting weights when
+        ``learn_weights=True`` (scikit-learn's ``weights_init``).  When None,
+        the weights start from the initial responsibilities.
+    learn_weights : bool, default=True
+        Whether the M-step updates the weights.  ``False`` requires
+        ``weights``.
+    symmetric : bool, default=False
+        Constrain two means to ``+theta`` and ``-theta``.
+    covariance : array-like of shape (n_features, n_features) or \
+            (n_components, n_features, n_features), default=None
+        The known covariance(s) of ``covariance_type='fixed'`` (shared or per
+        component); None means the identity.
+    tol : float, default=1e-6
+        EM stops when the mean log-likelihood (the lower bound) changes by
+        less than ``tol`` between iterations (scikit-learn's rule).
+    max_iter : int, default=500
+        Maximum number of EM iterations per initialisation.
+    n_init : int, default=1
+        Number of initialisations; the one with the largest final lower
+        bound is kept.
+    init_params : {'random', 'kmeans', 'k-means++', 'random_from_data'}, default='random'
+        Initial responsibilities: uniform random rows normalised to one,
+        k-means labels, k-means++ seeds, or random data points (as in
+        scikit-learn).  Not used for what ``weights``, ``means_init`` and
+        ``precisions_init`` (or 'fixed') already give.
+    means_init : array-like of shape (n_components, n_features), default=None
+        Initial means (``means_init[1] == -means_init[0]`` when symmetric).
+    precisions_init : array-like, default=None
+        Initial precisions, in scikit-learn's shapes: (K, d, d) 'full',
+        (d, d) 'tied', (K, d) 'diag', (K,) 'spherical'; not for 'fixed'.
+    reg_covar : float, default=1e-6
+        Added to the diagonal of estimated covariances.
+    keep_history : bool, default=False
+        Store the parameters and log-likelihood of every iteration of the
+        best initialisation in ``history_``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation and :meth:`sample`.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_components,)
+    means_ : ndarray of shape (n_components, n_features)
+    covariances_ : ndarray
+        (K, d, d) for 'full' and 'fixed', (d, d) 'tied', (K, d) 'diag', (K,)
+        'spherical'.
+    precisions_ : ndarray
+        Inverses of ``covariances_`` (same shapes).
+    precisions_cholesky_ : ndarray
+        Upper-triangular ``U`` with ``U U^T`` the precision (same shapes;
+        square roots for 'diag' and 'spherical').
+    converged_ : bool
+    n_iter_ : int
+        Iterations of the best initialisation.
+    lower_bound_ : float
+        Mean log-likelihood at the parameters entering the last iteration of
+        the best initialisation (scikit-learn's convention).
+    lower_bounds_ : list of float
+        The lower bound of every iteration of the best initialisation.
+    history_ : dict of ndarray
+        Only with ``keep_history=True``: ``'weights'`` (T+1, K), ``'means'``
+        (T+1, K, d), ``'covariances'`` (T+1, ...) and ``'log_likelihood'``
+        (T+1,), entry ``t`` holding the parameters after ``t`` iterations and
+        their mean log-likelihood (T = ``n_iter_``).
+    n_features_in_ : int
+
+    See Also
+    --------
+    em_restarts : Many starts of the symmetric model in one parallel kernel.
+    sklearn.mixture.GaussianMixture : The same EM with learned weights only.
+
+    Notes
+    -----
+    Given the same ``weights``, ``means_init`` and ``precisions_init``, the
+    free covariance types follow scikit-learn's ``GaussianMixture`` iteration
+    for iteration (including its ``10 eps`` added to each ``N_k``).
+    Statistics are accumulated in float64 and fitted parameters are float64
+    for float32 input too.
+
+    References
+    ----------
+    A. P. Dempster, N. M. Laird and D. B. Rubin. Maximum likelihood from
+    incomplete data via the EM algorithm. *J. R. Stat. Soc. B* 39(1):1-38, 1977.
+
+    X.-L. Meng and D. B. Rubin. Maximum likelihood estimation via the ECM
+    algorithm: a general framework. *Biometrika* 80(2):267-278, 1993.
+
+    J. Xu, D. Hsu and A. Maleki. Benefits of over-parameterization with EM.
+    *Advances in Neural Information Processing Systems* 31, 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from interpstat.mixture import GaussianMixtureEM
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.random(2000) < 0.7
+    >>> X = rng.standard_normal((2000, 2)) + np.where(z[:, None], 1.0, -1.0) * [2.0, 0.0]
+    >>> gm = GaussianMixtureEM(covariance_type="fixed", symmetric=True, weights=[0.7, 0.3],
+    ...                        learn_weights=False, means_init=[[1, 1], [-1, -1]]).fit(X)
+    >>> np.round(gm.means_[0, 0], 1)
+    np.float64(2.0)
+    >>> gm.weights_
+    array([0.7, 0.3])
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "covariance_type": [StrOptions(set(_COV_TYPES))],
+        "weights": ["array-like", None],
+        "learn_weights": ["boolean"],
+        "symmetric": ["boolean"],
+        "covariance": ["array-like", None],
+        "tol": [Interval(Real, 0.0, None, closed="left")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
+        "init_params": [StrOptions({"random", "kmeans", "k-means++", "random_from_data"})],
+        "means_init": ["array-like", None],
+        "precisions_init": ["array-like", None],
+        "reg_covar": [Interval(Real, 0.0, None, closed="left")],
+        "keep_history": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_components=2,
+        *,
+        covariance_type="full",
+        weights=None,
+        learn_weights=True,
+        symmetric=False,
+        covariance=None,
+        tol=1e-6,
+        max_iter=500,
+        n_init=1,
+        init_params="random",
+        means_init=None,
+        precisions_init=None,
+        reg_covar=1e-6,
+        keep_history=False,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.weights = weights
+        self.learn_weights = learn_weights
+        self.symmetric = symmetric
+        self.covariance = covariance
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.means_init = means_init
+        self.precisions_init = precisions_init
+        self.reg_covar = reg_covar
+        self.keep_history = keep_history
+        self.random_state = random_state
+
+    # -- checks and initialisation -------------------------------------------------
+
+    def _checked_parameters(self, n_features):
+        """Validated copies of the array parameters (the attributes are not rebound)."""
+        K, ct = self.n_components, self.covariance_type
+        if self.symmetric and K != 2:
+            raise ValueError(f"symmetric=True needs n_components=2, got {K}.")
+        if not self.learn_weights and self.weights is None:
+            raise ValueError(
+                "learn_weights=False holds the weights at their known values: pass weights."
+            )
+        if ct != "fixed" and self.covariance is not None:
+            raise ValueError("covariance is used only with covariance_type='fixed'.")
+        if ct == "fixed" and self.precisions_init is not None:
+            raise ValueError(
+                "covariance_type='fixed' does not estimate precisions; pass the known "
+                "covariance instead of precisions_init."
+            )
+        weights = None if self.weights is None else _check_weights(self.weights, K)
+        means = (
+            None if self.means_init is None
+            else _check_means(self.means_init, K, n_features, self.symmetric)
+        )
+        precisions = (
+            None if self.precisions_init is None
+            else _check_precisions(self.precisions_init, ct, K, n_features)
+        )
+        covariance = _check_covariance(self.covariance, K, n_features) if ct == "fixed" else None
+        return weights, means, precisions, covariance
+
+    def _initial_resp(self, X, random_state):
+        n, K = X.shape[0], self.n_components
+        if self.init_params == "random":
+            resp = random_state.uniform(size=(n, K))
+            return resp / resp.sum(axis=1)[:, None]
+        resp = np.zeros((n, K))
+        if self.init_params == "kmeans":
+            labels = KMeans(n_clusters=K, n_init=1, random_state=random_state).fit(X).labels_
+            resp[np.arange(n), labels] = 1.0
+        elif self.init_params == "k-means++":
+            _, idx = kmeans_plusplus(X, K, random_state=random_state)
+            resp[idx, np.arange(K)] = 1.0
+        else:  # random_from_data
+            idx = random_state.choice(n, size=K, replace=False)
+            resp[idx, np.arange(K)] = 1.0
+        return resp
+
+    def _initialize(self, X, random_state, checked):
+        """Initial ``(weights, means, covariances, precisions_cholesky)``."""
+        weights, means, precisions, covariance = checked
+        ct = self.covariance_type
+        need_resp = weights is None or means is None or (precisions is None and ct != "fixed")
+        if need_resp:
+            resp = self._initial_resp(X, random_state)
+            nk_raw = resp.sum(axis=0)
+            nk = nk_raw + 10 * _EPS
+            sums = resp.T @ X
+            if self.symmetric:
+                theta = (sums[0] - sums[1]) / nk_raw.sum()
+                est_means = np.stack([theta, -theta])
+            else:
+                est_means = sums / nk[:, None]
+            if weights is None:
+                weights = nk / X.shape[0]
+                weights = weights / weights.sum()
+            if ct != "fixed" and precisions is None:
+                if ct in ("diag", "spherical"):
+                    scatter = np.stack(
+                        [r @ (X - m) ** 2 for r, m in zip(resp.T, est_means, strict=True)]
+                    )
+                else:
+                    scatter = np.stack(
+                        [((X - m).T * r) @ (X - m) for r, m in zip(resp.T, est_means,
+                                                                  strict=True)]
+                    )
+                covariances = _covariances_from_scatter(scatter, nk, self.reg_covar, ct)
+            if means is None:
+                means = est_means
+        if ct == "fixed":
+            covariances = np.array(covariance)
+            U = _precision_cholesky(covariances, ct)
+        elif precisions is not None:
+            U = _precision_cholesky_from_precisions(precisions, ct)
+            covariances = _covariances_from_precision_cholesky(U, ct)
+        else:
+            U = _precision_cholesky(covariances, ct, self._var_floor)
+        return weights, np.array(means), covariances, U
+
+    # -- the two EM steps ----------------------------------------------------------
+
+    def _m_step(self, params, stats):
+        """New parameters from the statistics of one pass (centred at the old means)."""
+        weights, means, covariances, U = params
+        _, nk_raw, s1, s2 = stats
+        ct = self.covariance_type
+        K, d = means.shape
+        nk = nk_raw + 10 * _EPS
+        sums = s1 + nk_raw[:, None] * means  # sum_i r_ik x_i
+        if self.symmetric:
+            P = _full_precisions(U, ct, K, d)
+            theta = _symmetric_theta(nk_raw, sums, P)
+            new_means = np.stack([theta, -theta])
+        else:
+            new_means = sums / nk[:, None]
+        if self.learn_weights:
+            weights = nk / nk.sum()
+        if ct != "fixed":
+            scatter = _scatter(nk_raw, s1, s2, new_means - means, ct)
+            covariances = _covariances_from_scatter(scatter, nk, self.reg_covar, ct)
+            U = _precision_cholesky(covariances, ct, self._var_floor)
+        if not (np.all(np.isfinite(new_means)) and np.all(np.isfinite(weights))):
+            raise ValueError(
+                "EM produced non-finite parameters; scale the data or increase reg_covar."
+            )
+        return weights, new_means, covariances, U
+
+    # -- fitting -------------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Estimate the parameters by EM (``n_init`` starts, the best one kept).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : GaussianMixtureEM
+            The fitted estimator.
+        """
+        self.fit_predict(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_predict(self, X, y=None):
+        """Fit by EM and return the most probable component of each sample.
+
+        A final E-step at the fitted parameters makes ``fit_predict(X)`` equal
+        to ``fit(X).predict(X)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        n, d = X.shape
+        if n < self.n_components:
+            raise ValueError(
+                f"Expected n_samples >= n_components, got n_samples = {n} and "
+                f"n_components = {self.n_components}."
+            )
+        checked = self._checked_parameters(d)
+        X = np.require(X, requirements=["C", "W"])
+        # variances at or below rounding noise of the data's scale are singular
+        self._var_floor = 10 * _EPS * float(np.max(np.mean(np.square(X, dtype=np.float64), 0)))
+        ct = self.covariance_type
+        moments = ct != "fixed"
+        random_state = check_random_state(self.random_state)
+
+        best = None
+        for _ in range(self.n_init):
+            params = self._initialize(X, random_state, checked)
+            lower_bound = -np.inf
+            lower_bounds, history = [], []
+            converged = False
+            n_iter = 0
+            for n_iter in range(1, self.max_iter + 1):  # noqa: B007 (read after the loop)
+                prev = lower_bound
+                stats = _e_step(X, params, ct, moments)
+                lower_bound = stats[0] / n
+                if self.keep_history:
+                    history.append((params, lower_bound))
+                params = self._m_step(params, stats)
+                lower_bounds.append(lower_bound)
+                if abs(lower_bound - prev) < self.tol:
+                    converged = True
+                    break
+            if best is None or lower_bound > best[0]:
+                best = (lower_bound, params, n_iter, converged, lower_bounds, history)
+
+        lower_bound, params, n_iter, converged, lower_bounds, history = best
+        if not converged and self.max_iter > 0:
+            warnings.warn(
+                f"EM did not converge in max_iter={self.max_iter} iterations (best of "
+                f"n_init={self.n_init}): increase max_iter or tol, try other initial "
+                "parameters, or check for degenerate data.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        self._set_parameters(params)
+        self.converged_ = converged
+        self.n_iter_ = n_iter
+        self.lower_bound_ = lower_bound
+        self.lower_bounds_ = lower_bounds
+        log_resp = np.empty((n, self.n_components))
+        ll = _e_step(X, params, ct, False, log_resp=log_resp)[0]
+        if self.keep_history:
+            history.append((params, ll / n))
+            self.history_ = {
+                "weights": np.array([p[0] for p, _ in history]),
+                "means": np.array([p[1] for p, _ in history]),
+                "covariances": np.array([p[2] for p, _ in history]),
+                "log_likelihood": np.array([v for _, v in history]),
+            }
+        return log_resp.argmax(axis=1)
+
+    def _set_parameters(self, params):
+        weights, means, covariances, U = params
+        self.weights_ = np.array(weights)
+        self.means_ = means
+        self.covariances_ = covariances
+        self.precisions_cholesky_ = U
+        self.precisions_ = _precisions_from_cholesky(U, self.covariance_type)
+
+    def _params(self):
+        return (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
+
+    # -- using the fitted model ----------------------------------------------------
+
+    def _validated(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return np.require(X, requirements=["C", "W"])
+
+    def score_samples(self, X):
+        """Log-likelihood of each sample under the fitted mixture.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_prob : ndarray of shape (n_samples,)
+        """
+        X = self._validated(X)
+        log_norm = np.empty(X.shape[0])
+        _e_step(X, self._params(), self.covariance_type, False, log_norm=log_norm)
+        return log_norm
+
+    def score(self, X, y=None):
+        """Mean log-likelihood of the samples.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        log_likelihood : float
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def predict_proba(self, X):
+        """Posterior probability of each component (the responsibilities).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        resp : ndarray of shape (n_samples, n_components)
+        """
+        X = self._validated(X)
+        log_resp = np.empty((X.shape[0], self.n_components))
+        _e_step(X, self._params(), self.covariance_type, False, log_resp=log_resp)
+        return np.exp(log_resp)
+
+    def predict(self, X):
+        """Most probable component of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        X = self._validated(X)
+        log_resp = np.empty((X.shape[0], self.n_components))
+        _e_step(X, self._params(), self.covariance_type, False, log_resp=log_resp)
+        return log_resp.argmax(axis=1)
+
+    def sample(self, n_samples=1):
+        """Draw samples from the fitted mixture.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+        y : ndarray of shape (n_samples,)
+            Component of each sample.
+        """
+        check_is_fitted(self)
+        if n_samples < 1:
+            raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
+        rng = check_random_state(self.random_state)
+        counts = rng.multinomial(n_samples, self.weights_ / self.weights_.sum())
+        d = self.means_.shape[1]
+        ct = self.covariance_type
+        parts = []
+        for k, (mean, m) in enumerate(zip(self.means_, counts, strict=True)):
+            if ct in ("full", "fixed"):
+                parts.append(rng.multivariate_normal(mean, self.covariances_[k], m))
+            elif ct == "tied":
+                parts.append(rng.multivariate_normal(mean, self.covariances_, m))
+            else:
+                sd = np.sqrt(self.covariances_[k])
+                parts.append(mean + rng.standard_normal((m, d)) * sd)
+        y = np.repeat(np.arange(self.n_components), counts)
+        return np.vstack(parts), y
+
+    def _n_parameters(self):
+        K, d = self.means_.shape
+        cov = {
+            "full": K * d * (d + 1) / 2,
+            "tied": d * (d + 1) / 2,
+            "diag": K * d,
+            "spherical": K,
+            "fixed": 0,
+        }[self.covariance_type]
+        mean = d if self.symmetric else K * d
+        return int(cov + mean + (K - 1 if self.learn_weights else 0))
+
+    def bic(self, X):
+        """Bayesian information criterion ``-2 log L + p log n`` (lower is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        bic : float
+        """
+        n = np.asarray(X).shape[0]
+        return -2 * self.score(X) * n + self._n_parameters() * math.log(n)
+
+    def aic(self, X):
+        """Akaike information criterion ``-2 log L + 2 p`` (lower is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        aic : float
+        """
+        n = np.asarray(X).shape[0]
+        return -2 * self.score(X) * n + 2 * self._n_parameters()
+
+
+# ---------------------------------------------------------------------------
+# Many restarts of the symmetric model in one kernel
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestartsResult:
+    """Final state of each EM run of :func:`em_restarts`.
+
+    Attributes
+    ----------
+    theta : ndarray of shape (n_restarts, n_features)
+        Final mean of the first component (the second is ``-theta``).
+    weights : ndarray of shape (n_restarts, 2)
+        Final weights (the given ones when held fixed).
+    log_likelihood : ndarray of shape (n_restarts,)
+        Mean log-likelihood at the final parameters.
+    lower_bound : ndarray of shape (n_restarts,)
+        Mean log-likelihood at the parameters entering the last iteration
+        (``GaussianMixtureEM.lower_bound_``).
+    n_iter : ndarray of shape (n_restarts,)
+    converged : ndarray of shape (n_restarts,), bool
+    """
+
+    theta: np.ndarray
+    weights: np.ndarray
+    log_likelihood: np.ndarray
+    lower_bound: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+
+    @property
+    def means(self):
+        """Final means ``(theta, -theta)``, shape (n_restarts, 2, n_features)."""
+        return np.stack([self.theta, -self.theta], axis=1)
+
+
+def em_restarts(X, inits, *, weights=None, learn_weights=True, symmetric=True,
+                covariance_type="fixed", covariance=None, max_iter=500, tol=1e-6):
+    r"""Run EM from many starts on one data set, in one kernel parallel over the starts.
+
+    The model is the symmetric two-component mixture with known covariance,
+    :math:`w\,\mathcal N(\theta, \Sigma) + (1 - w)\,\mathcal N(-\theta, \Sigma)`,
+    the model of Xu, Hsu & Maleki (2018).  With :math:`\Sigma = I` the EM map
+    is
+
+    .. math::
+
+        \theta' = \frac1n \sum_i \tanh(\langle\theta, x_i\rangle + \nu)\, x_i, \qquad
+        w' = \frac12 + \frac1{2n} \sum_i \tanh(\langle\theta, x_i\rangle + \nu), \qquad
+        \nu = \tfrac12 \log\frac{w}{1 - w},
+
+    with :math:`w` held fixed ("Model 1") unless ``learn_weights`` ("Model
+    2"); both updates use the E-step at the current parameters.  A general
+    known :math:`\Sigma = L L^T` is reduced to the identity by whitening
+    :math:`x \mapsto L^{-1} x` (EM is equivariant under it; log-likelihoods
+    are shifted back by :math:`-\log\det L`).  Each run equals
+    ``GaussianMixtureEM(covariance_type="fixed", symmetric=True, ...)``
+    started at ``means_init=[theta0, -theta0]`` (up to rounding: the sums are
+    ordered differently), without its ``10 eps`` guard on the weights.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    inits : array-like of shape (n_restarts, n_features) or (n_restarts, 2, n_features)
+        Starting ``theta`` of each run (or starting means ``(theta, -theta)``).
+    weights : array-like of shape (2,) or (n_restarts, 2), default=None
+        Weights of the two components: the known ones with
+        ``learn_weights=False``, the starting ones otherwise (one pair for all
+        runs, or one per run).  None means ``(1/2, 1/2)``.
+    learn_weights : bool, default=True
+    symmetric : bool, default=True
+        Only the symmetric model is implemented.
+    covariance_type : {'fixed'}, default='fixed'
+        Only the known-covariance model is implemented.
+    covariance : array-like of shape (n_features, n_features), default=None
+        The known covariance; None means the identity.
+    max_iter : int, default=500
+    tol : float, default=1e-6
+        Stop a run when its mean log-likelihood changes by less than ``tol``.
+
+    Returns
+    -------
+    RestartsResult
+
+    References
+    ----------
+    J. Xu, D. Hsu and A. Maleki. Benefits of over-parameterization with EM.
+    *Advances in Neural Information Processing Systems* 31, 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from interpstat.mixture import em_restarts
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.random(2000) < 0.8
+    >>> X = rng.standard_normal((2000, 1)) + np.where(z[:, None], 2.0, -2.0)
+    >>> inits = np.linspace(-3, 3, 7)[:, None]
+    >>> m1 = em_restarts(X, inits, weights=[0.8, 0.2], learn_weights=False)
+    >>> m2 = em_restarts(X, inits, weights=[0.8, 0.2], learn_weights=True)
+    >>> bool(np.all(m2.log_likelihood > m1.log_likelihood.max() - 1e-6))
+    True
+    """
+    if not symmetric or covariance_type != "fixed":
+        raise NotImplementedError(
+            "em_restarts implements the symmetric model with known covariance "
+            "(symmetric=True, covariance_type='fixed'); use GaussianMixtureEM otherwise."
+        )
+    X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+    d = X.shape[1]
+    inits = np.asarray(inits, dtype=np.float64)
+    if inits.ndim == 3:
+        if inits.shape[1:] != (2, d) or not np.allclose(inits[:, 0], -inits[:, 1],
+                                                        rtol=1e-12, atol=0):
+            raise ValueError(f"inits of shape (R, 2, {d}) must hold means (theta, -theta).")
+        inits = inits[:, 0]
+    if inits.ndim != 2 or inits.shape[1] != d:
+        raise ValueError(f"inits must have shape (n_restarts, {d}), got {inits.shape}.")
+    if not np.all(np.isfinite(inits)):
+        raise ValueError("inits must be finite.")
+    R = inits.shape[0]
+    if weights is None:
+        w = np.full(R, 0.5)
+    else:
+        W = np.asarray(weights, dtype=np.float64)
+        rows = W.reshape(-1, 2) if W.ndim == 2 else W[None]
+        for row in rows:
+            _check_weights(row, 2)
+        w = np.broadcast_to(rows[:, 0], (R,)).copy()
+    log_det = 0.0
+    theta = np.array(inits)
+    if covariance is not None:
+        C = _check_covariance(covariance, 1, d)[0]
+        L = np.linalg.cholesky(C)
+        X = scipy.linalg.solve_triangular(L, X.T, lower=True).T
+        theta = scipy.linalg.solve_triangular(L, theta.T, lower=True).T
+        log_det = float(np.log(np.diag(L)).sum())
+    Xc = np.ascontiguousarray(X)
+    theta = np.ascontiguousarray(theta)
+    lower_bound, log_lik, n_iter, converged = symmetric_restarts(
+        Xc, theta, w, learn_weights, max_iter, tol
+    )
+    if covariance is not None:
+        theta = (L @ theta.T).T
+        lower_bound, log_lik = lower_bound - log_det, log_lik - log_det
+    return RestartsResult(
+        theta=theta,
+        weights=np.stack([w, 1.0 - w], axis=1),
+        log_likelihood=log_lik,
+        lower_bound=lower_bound,
+        n_iter=n_iter,
+        converged=converged,
+    )
