@@ -12,10 +12,21 @@ import importlib
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["MinNormRegressor", "PathResult", "__version__", "minnorm_path"]
+__all__ = [
+    "GaussianMixtureEM",
+    "MinNormRegressor",
+    "PathResult",
+    "RestartsResult",
+    "__version__",
+    "em_restarts",
+    "minnorm_path",
+]
 
 #: Public name -> the module defining it, imported on first access.
 _LAZY = {
+    "GaussianMixtureEM": "interpstat.mixture",
+    "RestartsResult": "interpstat.mixture",
+    "em_restarts": "interpstat.mixture",
     "MinNormRegressor": "interpstat.linear",
     "PathResult": "interpstat.linear",
     "minnorm_path": "interpstat.linear",
