@@ -249,13 +249,14 @@ class MinNormRegressor(RegressorMixin, BaseEstimator):
         - ``"svd"``: LAPACK ``gelsd`` (divide-and-conquer SVD), the most
           robust; with ``ridge > 0`` the SVD filter ``s / (s^2 + ridge)`` on
           the singular values above the cut-off ``rcond``.
+        - ``"auto"``: ``"cholesky"``, falling back silently to ``"svd"`` when
+          the condition estimate, the rank cut-off or a non-converging
+          refinement shows Cholesky would be inaccurate.
+
         With an intercept, ``"qr"`` and ``"svd"`` work on the centred design
         reflected onto the complement of the constant vector (a Householder
         reflection), so rounding in the column means of columns far from
         zero cannot add a spurious direction.
-        - ``"auto"``: ``"cholesky"``, falling back silently to ``"svd"`` when
-          the condition estimate, the rank cut-off or a non-converging
-          refinement shows Cholesky would be inaccurate.
     rcond : float, default=None
         Relative cut-off in ``[0, 1)``: singular values below
         ``rcond * s_max`` count as zero (scale-invariant), for every

@@ -357,8 +357,7 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         ``weights``.
     symmetric : bool, default=False
         Constrain two means to ``+theta`` and ``-theta``.
-    covariance : array-like of shape (n_features, n_features) or \
-            (n_components, n_features, n_features), default=None
+    covariance : array-like of shape (n_features, n_features) or (n_components, ...), default=None
         The known covariance(s) of ``covariance_type='fixed'`` (shared or per
         component); None means the identity.
     tol : float, default=1e-6
