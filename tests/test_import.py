@@ -41,9 +41,13 @@ def test_estimators_load_on_first_access():
         import interpstat
         before = [m for m in {HEAVY!r} if m in sys.modules]
         from interpstat import MinNormRegressor, PathResult, minnorm_path
+        from interpstat import GaussianMixtureEM, em_restarts
         import interpstat.linear as linear
+        import interpstat.mixture as mixture
         same = [MinNormRegressor is linear.MinNormRegressor, PathResult is linear.PathResult,
-                minnorm_path is linear.minnorm_path, interpstat.minnorm_path is minnorm_path]
+                minnorm_path is linear.minnorm_path, interpstat.minnorm_path is minnorm_path,
+                GaussianMixtureEM is mixture.GaussianMixtureEM,
+                em_restarts is mixture.em_restarts]
         print(json.dumps({{"before": before, "after": "sklearn" in sys.modules, "same": same,
                           "all": interpstat.__all__, "dir": dir(interpstat),
                           "version": interpstat.__version__}}))
@@ -51,7 +55,8 @@ def test_estimators_load_on_first_access():
     assert out["before"] == []  # the control: nothing heavy before the access
     assert out["after"]
     assert all(out["same"])
-    assert sorted(out["all"]) == ["MinNormRegressor", "PathResult", "__version__",
+    assert sorted(out["all"]) == ["GaussianMixtureEM", "MinNormRegressor", "PathResult",
+                                  "RestartsResult", "__version__", "em_restarts",
                                   "minnorm_path"]
     assert set(out["all"]) <= set(out["dir"])
     assert out["version"].startswith("0.")
