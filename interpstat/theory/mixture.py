@@ -836,11 +836,10 @@ def em_model1_branches(theta_star, w_star):
 
     Notes
     -----
-    Assumptions: population map, ``d = 1``, ``w* > 1/2``; :math:`s` not
-    within about 1e-9 of :math:`s_c(w^*)`, where the two roots merge and the
-    grid minimum may miss a pair whose :math:`\min F` is of rounding size
-    (:func:`em_critical_separation` certifies the threshold with
-    :func:`em_fixed_points`).
+    Assumptions: population map, ``d = 1``, ``w* > 1/2``.  Within the
+    certified accuracy of :math:`s_c(w^*)` (:func:`em_critical_separation`)
+    the two roots merge and :math:`\min F` is of rounding size, so whether a
+    pair is reported there is not meaningful.
 
     References
     ----------
@@ -1088,10 +1087,11 @@ def em_basin_boundary(w0, theta_star, w_star, *, xtol=1e-8, tol=1e-9):
 
     Notes
     -----
-    Assumptions: population map, ``d = 1``, and that the only fixed points of
-    Model 2 are the two maxima and the saddle (shown by Xu, Hsu and Maleki;
-    the project's scans of the ``d = 1`` map found no others), so the sign of
-    the limit decides the basin.
+    Assumptions: population map, ``d = 1``, and that every start off the
+    curve reaches one of the two maxima, so the sign of the limit decides the
+    basin (Xu, Hsu and Maleki show that Model 2 reaches a global maximiser
+    from almost every start; the project's scans of the ``d = 1`` map found
+    no fixed points besides the maxima and the saddle).
 
     References
     ----------
