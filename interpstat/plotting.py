@@ -724,7 +724,7 @@ class EMLandscapeDisplay:
             Grid of the Model 2 field: means, weights (in ``[0.02, 0.98]``).
         boundary : "auto", None or (array-like, array-like), default="auto"
             Model 2 basin boundary ``(w0, a_b(w0))``: computed with
-            :func:`~interpstat.experiments.em_landscape.basin_boundary` (17
+            :func:`~interpstat.theory.em_basin_boundary` (17
             weights, bracket 1e-5) when ``"auto"``, not drawn when None.
         starts : sequence of float, default=()
             Initial means of Model 1 cobweb paths.
@@ -740,7 +740,7 @@ class EMLandscapeDisplay:
         EMLandscapeDisplay
             The plotted display.
         """
-        from interpstat.theory import em_fixed_points, em_population_step
+        from interpstat.theory import em_basin_boundary, em_fixed_points, em_population_step
 
         s, w_star = float(theta_star), float(w_star)
         lo, hi = theta_range if theta_range is not None else (-(s + 1.5), s + 1.5)
@@ -754,10 +754,8 @@ class EMLandscapeDisplay:
         if isinstance(boundary, str):
             if boundary != "auto":
                 raise ValueError(f"boundary must be 'auto', None or arrays, got {boundary!r}.")
-            from interpstat.experiments.em_landscape import basin_boundary
-
             w0 = np.linspace(0.02, 0.98, 17)
-            boundary = (w0, basin_boundary(w0, s, w_star, xtol=1e-5))
+            boundary = (w0, em_basin_boundary(w0, s, w_star, xtol=1e-5))
         cobwebs = []
         for start in starts:
             path = [float(start)]

@@ -1,14 +1,18 @@
-"""Tests for the risk-curve Display."""
+"""Tests for the Display objects, and the layering of ``interpstat.plotting``."""
 
 import matplotlib
 
 matplotlib.use("Agg")
+
+import ast
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+import interpstat.plotting
 from interpstat.plotting import RiskCurveDisplay
 from interpstat.simulation import simulate
 
@@ -343,3 +347,58 @@ def test_em_landscape_display_validation(em_display):
             display.plot(which="model2")
     finally:
         display.field = field
+
+
+# ---------------------------------------------------------------------------
+# Layering: plotting draws what theory and experiments compute, never the reverse
+# ---------------------------------------------------------------------------
+
+
+def imported_modules(source, package):
+    """Every module ``source`` imports, at any depth, as absolute dotted names.
+
+    ``from a import b`` yields ``a`` and ``a.b`` (``b`` may be a submodule); relative
+    imports are resolved against ``package``; ``importlib.import_module("x")`` and
+    ``__import__("x")`` with a literal name count too.
+    """
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module
+            if node.level:  # relative: the package of the file, less (level - 1) parts
+                parts = package.split(".")
+                parent = parts[: len(parts) - node.level + 1]
+                base = ".".join([*parent, node.module] if node.module else parent)
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+        elif (isinstance(node, ast.Call) and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+              and ast.unparse(node.func) in {"importlib.import_module", "import_module",
+                                             "__import__"}):
+            names.add(node.args[0].value)
+    return names
+
+
+def reaches(names, module):
+    return any(name == module or name.startswith(module + ".") for name in names)
+
+
+def test_plotting_does_not_import_experiments():
+    source = Path(interpstat.plotting.__file__).read_text(encoding="utf-8")
+    names = imported_modules(source, "interpstat")
+    assert "interpstat.theory" in names  # the walker sees the lazy imports inside functions
+    assert not reaches(names, "interpstat.experiments")
+    # negative controls: each way of importing the experiments layer is caught
+    for bad in (
+        "def f():\n    from interpstat.experiments.em_landscape import basin_boundary\n",
+        "import interpstat.experiments\n",
+        "from interpstat import experiments\n",
+        "from .experiments import em_landscape\n",
+        "from . import experiments\n",
+        "import importlib\nimportlib.import_module('interpstat.experiments.em_landscape')\n",
+    ):
+        assert reaches(imported_modules(bad, "interpstat"), "interpstat.experiments"), bad
+    assert not reaches(imported_modules("from .theory import mixture\n", "interpstat"),
+                       "interpstat.experiments")

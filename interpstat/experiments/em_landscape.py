@@ -9,33 +9,30 @@ it although it is known (over-parameterisation).  Xu, Hsu and Maleki
 (NeurIPS 2018) show that Model 1 can converge to a spurious fixed point
 ``theta_bar`` on the wrong side of the origin, while Model 2 reaches a global
 maximiser of the log-likelihood from almost every start.  This reproduction
-computes, in ``d = 1``:
+computes, in ``d = 1``, with the landscape functions of
+:mod:`interpstat.theory` (formulas, accuracy and derivations in their
+docstrings and in docs/theory.rst):
 
 ``critical separation``
-    ``s_c(w*)``: Model 1 has a stable spurious fixed point ``theta_bar < 0``
-    (and an unstable ``theta_u`` in ``(theta_bar, 0)``, the edge of its basin)
-    iff ``s > s_c``.  ``s_c`` is the root of ``s -> min_{theta < 0} (M(theta) -
-    theta)`` (a saddle-node bifurcation: the pair is born tangent to the
-    diagonal), found by ``brentq``; its accuracy is certified by
-    :func:`~interpstat.theory.em_fixed_points`, which must find no spurious
-    point at ``s_c - delta`` and one at ``s_c + delta`` (``delta`` is
-    reported).
+    ``s_c(w*)`` (:func:`~interpstat.theory.em_critical_separation`): Model 1
+    has a stable spurious fixed point ``theta_bar < 0`` (and an unstable
+    ``theta_u`` in ``(theta_bar, 0)``, the edge of its basin) iff ``s > s_c``;
+    the certified accuracy ``delta`` is reported.
 ``failure probability``
     Model 1 started at a data point ``theta_0 = Y`` ends at ``theta_bar`` with
     probability ``w* Phi(theta_u - s) + (1 - w*) Phi(theta_u + s)`` (``0`` for
-    ``s < s_c``; derivation in the docs, eq. (em-failure): ``M`` is increasing,
-    so the basin of ``theta_bar`` is ``(-inf, theta_u)``).  The simulation
-    draws starts from the mixture, iterates the population map from each
-    (vectorised over the starts) until it converges, and counts the starts
-    that do not end at ``theta*``: a proportion with Wilson intervals.  Model 2
-    started at ``(Y, w*)`` is counted the same way (ending at either global
-    maximiser ``(s, w*)`` or ``(-s, 1 - w*)`` is a success); its failure
-    probability is ``0``.
+    ``s < s_c``; :func:`~interpstat.theory.em_failure_probability`).  The
+    simulation draws starts from the mixture, iterates the population map
+    from each until it converges
+    (:func:`~interpstat.theory.em_population_limits`, vectorised over the
+    starts), and counts the starts that do not end at ``theta*``: a
+    proportion with Wilson intervals.  Model 2 started at ``(Y, w*)`` is
+    counted the same way (ending at either global maximiser ``(s, w*)`` or
+    ``(-s, 1 - w*)`` is a success); its failure probability is ``0``.
 ``basin boundary of Model 2``
     In the ``(theta_0, w_0)`` plane the starts converging to ``(s, w*)`` are
-    ``theta_0 > a_b(w_0)``; ``a_b`` (the stable manifold of the saddle
-    ``(0, 1/2)``) is found by bisection on the limit of the iterated map, and
-    satisfies ``a_b(w_0) = -a_b(1 - w_0)``.
+    ``theta_0 > a_b(w_0)`` (:func:`~interpstat.theory.em_basin_boundary`);
+    ``a_b(w_0) = -a_b(1 - w_0)``.
 
 Every number is computed by this module from the population map; none is
 copied from the paper.
@@ -43,18 +40,23 @@ copied from the paper.
 
 import dataclasses
 import functools
-import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
 from interpstat.experiments import REGISTRY
 from interpstat.experiments._base import Design, Reproduction
 from interpstat.simulation import SimulationResult, simulate
-from interpstat.theory import em_fixed_points, em_population_step
+from interpstat.theory import (
+    em_basin_boundary,
+    em_critical_separation,
+    em_failure_probability,
+    em_fixed_points,
+    em_model1_branches,
+    em_population_limits,
+)
 
 NAME = "em-landscape"
 DESCRIPTION = REGISTRY[NAME].description
@@ -63,368 +65,15 @@ __all__ = [
     "DESCRIPTION",
     "NAME",
     "REPRODUCTION",
-    "CriticalSeparation",
-    "Model1Branches",
     "Spec",
-    "basin_boundary",
-    "critical_separation",
     "designs",
-    "failure_probability",
     "failure_replicate",
     "landscape",
-    "model1_branches",
-    "population_limits",
     "run",
     "simulate_frame",
     "spec",
     "theory_frame",
 ]
-
-#: ``sqrt(2/pi) = E|G|``: every fixed point satisfies ``|theta| <= E|Y| <= s + sqrt(2/pi)``.
-_E_ABS_G = math.sqrt(2.0 / math.pi)
-
-
-# ---------------------------------------------------------------------------
-# Iterating the population map
-# ---------------------------------------------------------------------------
-
-
-class Limits(NamedTuple):
-    """Where the population EM map takes each start (see :func:`population_limits`)."""
-
-    theta: np.ndarray
-    """Final means, shape ``(n_starts,)``."""
-    w: np.ndarray
-    """Final weights, shape ``(n_starts,)`` (``w_star`` throughout for Model 1)."""
-    n_iter: np.ndarray
-    """Steps taken by each start, shape ``(n_starts,)``."""
-    converged: np.ndarray
-    """Whether the last step moved by at most ``tol``, bool, shape ``(n_starts,)``."""
-
-
-def population_limits(
-    theta0, theta_star, w_star, *, learn_weights, w0=None, tol=1e-10, max_iter=10_000
-):
-    r"""Iterate the ``d = 1`` population EM map from many starts until each one converges.
-
-    Each start ``(theta_0, w_0)`` is iterated with
-    :func:`~interpstat.theory.em_population_step` (all active starts in one
-    vectorised call per step) until a step moves it by at most ``tol`` in both
-    coordinates; converged starts leave the batch.
-
-    Parameters
-    ----------
-    theta0 : array_like of shape (n_starts,)
-        Initial means.
-    theta_star : float
-        True mean ``s``.
-    w_star : float
-        True weight, in (0, 1).
-    learn_weights : bool
-        Model 2 if True (the weight is updated), Model 1 if False (``w = w_star``).
-    w0 : array_like of shape (n_starts,) or float, optional
-        Initial weights of Model 2 (default ``w_star``); ignored by Model 1.
-    tol : float, default=1e-10
-        Convergence threshold on the step, :math:`\max(|\Delta\theta|, |\Delta w|)`.
-    max_iter : int, default=10000
-        Largest number of steps per start.
-
-    Returns
-    -------
-    Limits
-        ``theta, w, n_iter, converged``, each of shape ``(n_starts,)``.
-
-    Examples
-    --------
-    >>> from interpstat.experiments.em_landscape import population_limits
-    >>> out = population_limits([-1.0, -0.1, 1.0], 2.0, 0.8, learn_weights=False)
-    >>> out.theta.round(6), bool(out.converged.all())
-    (array([-1.975238,  2.      ,  2.      ]), True)
-    """
-    theta = np.array(theta0, dtype=np.float64).reshape(-1)
-    if learn_weights:
-        w = np.broadcast_to(np.asarray(w_star if w0 is None else w0, np.float64), theta.shape)
-        w = w.copy()
-    else:
-        w = np.full(theta.shape, float(w_star))
-    n_iter = np.zeros(theta.shape, dtype=np.int64)
-    converged = np.zeros(theta.shape, dtype=bool)
-    active = np.arange(theta.size)
-    for _ in range(max_iter):
-        if active.size == 0:
-            break
-        t_new, w_new = em_population_step(
-            theta[active], w[active], theta_star, w_star, learn_weights=learn_weights
-        )
-        t_new, w_new = np.atleast_1d(t_new), np.atleast_1d(w_new)
-        step = np.maximum(np.abs(t_new - theta[active]), np.abs(w_new - w[active]))
-        theta[active], w[active] = t_new, w_new
-        n_iter[active] += 1
-        done = step <= tol
-        converged[active[done]] = True
-        active = active[~done]
-    return Limits(theta, w, n_iter, converged)
-
-
-# ---------------------------------------------------------------------------
-# Model 1: the spurious branch, its threshold and the failure probability
-# ---------------------------------------------------------------------------
-
-
-class Model1Branches(NamedTuple):
-    """Negative fixed points of Model 1 at one ``(s, w*)`` (see :func:`model1_branches`)."""
-
-    theta_bar: float
-    """Stable spurious fixed point (NaN if there is none)."""
-    theta_u: float
-    """Unstable fixed point bounding the basin ``(-inf, theta_u)`` of ``theta_bar`` (or NaN)."""
-    theta_min: float
-    """Where ``F(theta) = M(theta) - theta`` is smallest on ``theta < 0``."""
-    f_min: float
-    """That smallest value; negative iff the two fixed points exist."""
-
-
-def _model1_residual(s, w_star):
-    def resid(t):
-        return em_population_step(t, w_star, s, w_star, learn_weights=False)[0] - t
-
-    return resid
-
-
-def _check_weight(w_star):
-    w_star = float(w_star)
-    if not 0.5 < w_star < 1.0:
-        raise ValueError(f"w_star must lie in (1/2, 1) (the larger component at +s), got {w_star}")
-    return w_star
-
-
-@functools.lru_cache(maxsize=4096)
-def _branches(s, w_star):
-    resid = _model1_residual(s, w_star)
-    lo = -(s + _E_ABS_G) - 1e-3
-    grid = np.unique(np.r_[np.linspace(lo, 0.0, 121)[:-1], -np.geomspace(1e-6, -lo, 40)])
-    vals = np.asarray(resid(grid))
-    i = int(np.argmin(vals))
-    left, right = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-    found = optimize.minimize_scalar(
-        lambda t: float(resid(t)), bounds=(left, right), method="bounded",
-        options={"xatol": 1e-12},
-    )
-    t_min, f_min = (float(found.x), float(found.fun))
-    if f_min > vals[i]:
-        t_min, f_min = float(grid[i]), float(vals[i])
-    if f_min >= 0.0:
-        return Model1Branches(math.nan, math.nan, t_min, f_min)
-
-    def brent(a, b):
-        return optimize.brentq(lambda t: float(resid(t)), a, b, xtol=1e-14, rtol=1e-15)
-
-    return Model1Branches(brent(lo, t_min), brent(t_min, 0.0), t_min, f_min)
-
-
-def model1_branches(s, w_star):
-    r"""The spurious and the unstable fixed point of Model 1 (``d = 1``), when they exist.
-
-    With :math:`F(\theta) = M(\theta) - \theta` for the Model 1 map :math:`M`
-    (weight fixed at ``w_star``), :math:`F(0) = s(2w^* - 1)^2 > 0` and
-    :math:`F > 0` below :math:`-(s + \sqrt{2/\pi})`; the two negative fixed
-    points exist iff :math:`\min_{\theta < 0} F < 0`.  The minimum is located
-    on a grid of :math:`[-(s + \sqrt{2/\pi}), 0)` and refined by bounded Brent
-    minimisation; the roots on either side of it are found by ``brentq``.
-    A faster companion of :func:`~interpstat.theory.em_fixed_points` (which the
-    tests compare it with) for the dense curves; results are cached.
-
-    Parameters
-    ----------
-    s : float
-        Separation ``theta* > 0``.
-    w_star : float
-        True weight, in (1/2, 1).
-
-    Returns
-    -------
-    Model1Branches
-        ``theta_bar, theta_u`` (NaN when ``s <= s_c(w*)``), ``theta_min, f_min``.
-    """
-    return _branches(float(s), _check_weight(w_star))
-
-
-def failure_probability(s, w_star):
-    r"""Probability that Model 1 started at a data point ends at the spurious fixed point.
-
-    .. math::
-
-        P(Y < \theta_u) = w^*\Phi(\theta_u - s) + (1 - w^*)\Phi(\theta_u + s)
-
-    for :math:`s > s_c(w^*)`, and 0 below (no spurious fixed point):
-    :math:`M` is increasing, so the basin of :math:`\bar\theta` is
-    :math:`(-\infty, \theta_u)` (docs/theory.rst, eq. (em-failure)).
-
-    Parameters
-    ----------
-    s : array_like
-        Separations ``> 0``.
-    w_star : float
-        True weight, in (1/2, 1).
-
-    Returns
-    -------
-    ndarray
-        The shape of ``s``.
-
-    Examples
-    --------
-    >>> from interpstat.experiments.em_landscape import failure_probability
-    >>> failure_probability([1.0, 2.0], 0.8).round(4)
-    array([0.    , 0.2016])
-    """
-    w_star = _check_weight(w_star)
-    s = np.asarray(s, dtype=np.float64)
-    below = critical_separation(w_star).lower
-    out = np.zeros(s.shape)
-    for index, value in np.ndenumerate(s):
-        if value <= below:  # certified: no spurious fixed point
-            continue
-        theta_u = model1_branches(value, w_star).theta_u
-        if np.isfinite(theta_u):
-            out[index] = w_star * special.ndtr(theta_u - value) + (1.0 - w_star) * special.ndtr(
-                theta_u + value
-            )
-    return out
-
-
-class CriticalSeparation(NamedTuple):
-    """The separation beyond which Model 1 has a spurious fixed point."""
-
-    s_c: float
-    """The root of ``s -> min_{theta < 0} (M(theta) - theta)``."""
-    accuracy: float
-    """Half-width ``delta`` of the certified bracket."""
-    lower: float
-    """``s_c - delta``: :func:`~interpstat.theory.em_fixed_points` finds no spurious point."""
-    upper: float
-    """``s_c + delta``: :func:`~interpstat.theory.em_fixed_points` finds one."""
-
-
-def _has_spurious(s, w_star):
-    return "spurious" in em_fixed_points(s, w_star, learn_weights=False).kind
-
-
-@functools.lru_cache(maxsize=256)
-def _critical(w_star, accuracy):
-    def f_min(s):
-        return model1_branches(s, w_star).f_min
-
-    s_lo = 1e-3 * (2.0 * w_star - 1.0)
-    s_hi = 2.0 * (2.0 * w_star - 1.0) + 0.5
-    for _ in range(20):
-        if f_min(s_hi) < 0:
-            break
-        s_lo, s_hi = s_hi, 2.0 * s_hi
-    else:  # pragma: no cover - s_c(w*) is finite for every w* < 1
-        raise RuntimeError(f"no spurious fixed point found for w_star={w_star} up to s={s_hi}")
-    if f_min(s_lo) <= 0:  # pragma: no cover - F(theta) > 0 for theta < 0 at small s
-        raise RuntimeError(f"spurious fixed point already at s={s_lo}")
-    s_c = optimize.brentq(f_min, s_lo, s_hi, xtol=1e-14, rtol=1e-15)
-    delta = accuracy * max(1.0, s_c)
-    while not (not _has_spurious(s_c - delta, w_star) and _has_spurious(s_c + delta, w_star)):
-        delta *= 10.0
-        if delta > 1e-3:  # pragma: no cover - would mean the two root-finders disagree
-            raise RuntimeError(f"s_c({w_star}) = {s_c} not confirmed by em_fixed_points")
-    return CriticalSeparation(s_c, delta, s_c - delta, s_c + delta)
-
-
-def critical_separation(w_star, *, accuracy=1e-9):
-    r"""Critical separation :math:`s_c(w^*)` of Model 1, certified by :func:`em_fixed_points`.
-
-    :math:`s_c` is the root of :math:`h(s) = \min_{\theta < 0}(M(\theta) -
-    \theta)` (see :func:`model1_branches`), found by ``brentq`` (``xtol =
-    1e-14``): at :math:`s_c` the spurious and the unstable fixed point are born
-    together, tangent to the diagonal.  The value is then checked on the fixed
-    point structure: :func:`~interpstat.theory.em_fixed_points` must report no
-    spurious fixed point at :math:`s_c - \delta` and one at :math:`s_c +
-    \delta`, with :math:`\delta` = ``accuracy * max(1, s_c)``, widened tenfold
-    until both hold; the returned :math:`\delta` bounds the error of
-    :math:`s_c` (the map itself is accurate to about 1e-15).
-
-    Parameters
-    ----------
-    w_star : float
-        True weight, in (1/2, 1).
-    accuracy : float, default=1e-9
-        Relative half-width of the bracket to certify first.
-
-    Returns
-    -------
-    CriticalSeparation
-        ``s_c, accuracy, lower, upper``.
-
-    Examples
-    --------
-    >>> from interpstat.experiments.em_landscape import critical_separation
-    >>> round(critical_separation(0.8).s_c, 4)
-    1.1374
-    """
-    return _critical(_check_weight(w_star), float(accuracy))
-
-
-# ---------------------------------------------------------------------------
-# Model 2: basin boundary in the (theta_0, w_0) plane
-# ---------------------------------------------------------------------------
-
-
-def basin_boundary(w0, theta_star, w_star, *, xtol=1e-8, tol=1e-9):
-    r"""Boundary :math:`a_b(w_0)` between the basins of the two maxima of Model 2 (``d = 1``).
-
-    Model 2 started at :math:`(\theta_0, w_0)` converges to :math:`(s, w^*)` if
-    :math:`\theta_0 > a_b(w_0)` and to :math:`(-s, 1 - w^*)` if
-    :math:`\theta_0 < a_b(w_0)`; on the curve itself it converges to the saddle
-    :math:`(0, 1/2)` (the curve is the saddle's stable manifold).  For every
-    ``w0`` at once, the interval :math:`[-(s + 6), s + 6]` is bisected on the
-    sign of the limit (:func:`population_limits` with convergence threshold
-    ``tol``) until it is shorter than ``xtol``.
-
-    Parameters
-    ----------
-    w0 : array_like of shape (n,)
-        Initial weights, in (0, 1).
-    theta_star : float
-        True mean ``s > 0``.
-    w_star : float
-        True weight, in (0, 1).
-    xtol : float, default=1e-8
-        Length of the final bracket (the error of :math:`a_b`).
-    tol : float, default=1e-9
-        Convergence threshold of each run of the map.
-
-    Returns
-    -------
-    ndarray of shape (n,)
-
-    Examples
-    --------
-    >>> from interpstat.experiments.em_landscape import basin_boundary
-    >>> basin_boundary([0.2, 0.5, 0.8], 2.0, 0.8, xtol=1e-7).round(4)
-    array([ 0.2183,  0.    , -0.2183])
-    """
-    w0 = np.atleast_1d(np.asarray(w0, dtype=np.float64))
-    s = float(theta_star)
-    half = s + 6.0
-    lo, hi = np.full(w0.shape, -half), np.full(w0.shape, half)
-
-    def positive(t0):
-        out = population_limits(t0, s, w_star, learn_weights=True, w0=w0, tol=tol)
-        return out.theta > 0
-
-    if positive(lo).any() or not positive(hi).all():  # pragma: no cover - bracket too short
-        raise RuntimeError("the starts at -(s + 6) and s + 6 do not reach opposite maxima")
-    while np.max(hi - lo) > xtol:
-        mid = 0.5 * (lo + hi)
-        up = positive(mid)
-        hi = np.where(up, mid, hi)
-        lo = np.where(up, lo, mid)
-    return 0.5 * (lo + hi)
-
 
 # ---------------------------------------------------------------------------
 # One batch of Monte-Carlo starts (module level: picklable)
@@ -455,7 +104,7 @@ def failure_replicate(params, rng):
     s, w_star, batch = params["s"], params["w_star"], params["batch"]
     z = np.where(rng.random(batch) < w_star, 1.0, -1.0)
     y = z * s + rng.standard_normal(batch)
-    out = population_limits(y, s, w_star, learn_weights=params["learn_weights"])
+    out = em_population_limits(y, s, w_star, learn_weights=params["learn_weights"])
     success = (np.abs(out.theta - s) < 1e-6) & (np.abs(out.w - w_star) < 1e-6)
     if params["learn_weights"]:
         success |= (np.abs(out.theta + s) < 1e-6) & (np.abs(out.w - (1.0 - w_star)) < 1e-6)
@@ -498,12 +147,12 @@ class Spec:
     def grid_s(self, w_star):
         """Simulated separations: ``n_s`` evenly spaced up to ``s_max``, off ``s_c(w*)``."""
         s = np.linspace(self.s_max / self.n_s, self.s_max, self.n_s)
-        s_c = critical_separation(w_star).s_c
+        s_c = em_critical_separation(w_star).s_c
         return s[np.abs(s - s_c) >= 0.05]
 
     def dense_s(self, w_star):
         """Separations of the dense curve, with points just either side of ``s_c(w*)``."""
-        s_c = critical_separation(w_star).s_c
+        s_c = em_critical_separation(w_star).s_c
         s = np.linspace(0.02, self.s_max, self.n_dense)
         return np.unique(np.r_[s[np.abs(s - s_c) > 1e-3], s_c - 1e-6, s_c + 1e-6])
 
@@ -554,7 +203,7 @@ def designs(s):
     def theory(points):
         return {
             "exact": np.array([
-                failure_probability(row.s, row.w_star) for row in points.itertuples()
+                em_failure_probability(row.s, row.w_star) for row in points.itertuples()
             ])
         }
 
@@ -633,7 +282,7 @@ def landscape(s):
     Landscape
     """
     crit = pd.DataFrame(
-        [(w, *critical_separation(w)) for w in s.sc_weights],
+        [(w, *em_critical_separation(w)) for w in s.sc_weights],
         columns=["w_star", "s_c", "accuracy", "lower", "upper"],
     )
     rows = []
@@ -648,13 +297,13 @@ def landscape(s):
     w0 = s.w0_grid()
     bounds = pd.concat(
         [pd.DataFrame({"s": c[0], "w_star": c[1], "w0": w0,
-                       "a_b": basin_boundary(w0, c[0], c[1], xtol=1e-7)})
+                       "a_b": em_basin_boundary(w0, c[0], c[1], xtol=1e-7)})
          for c in s.basin_cases],
         ignore_index=True,
     )
     w_disp = s.display_case[1]
     dense = s.dense_s(w_disp)
-    br = [model1_branches(v, w_disp) for v in dense]
+    br = [em_model1_branches(v, w_disp) for v in dense]
     branches = pd.DataFrame({
         "w_star": w_disp, "s": dense,
         "theta_bar": [b.theta_bar for b in br], "theta_u": [b.theta_u for b in br],
@@ -733,7 +382,7 @@ class _LandscapeReproduction(Reproduction):
             ax=axes[0, :2], density=0.8,
         )
         _plot_critical(axes[0, 2], land.critical)
-        _plot_branches(axes[1, 0], land.branches, critical_separation(w_disp).s_c)
+        _plot_branches(axes[1, 0], land.branches, em_critical_separation(w_disp).s_c)
         _plot_failure(axes[1, 1], frame, dense, level)
         _plot_boundaries(axes[1, 2], bd)
         for ax, letter in zip(axes.flat, "abcdef", strict=True):
@@ -756,7 +405,7 @@ class _LandscapeReproduction(Reproduction):
 
 def _cobweb_starts(s, w_star):
     """Two starts just either side of the unstable fixed point (or near 0 without one)."""
-    theta_u = model1_branches(s, w_star).theta_u
+    theta_u = em_model1_branches(s, w_star).theta_u
     centre = theta_u if np.isfinite(theta_u) else 0.0
     return (centre - 0.1, centre + 0.1)
 

@@ -16,20 +16,16 @@ is of order ``n^(-1/4)`` instead of the parametric ``n^(-1/2)``; for
     fit ``w = 0.7``, whose iterates shrink like ``(4w(1 - w))^t``.  The
     number of steps to reach ``|theta_t| <= eps`` is reported.
 ``sample EM``
-    The sample EM map in ``d = 1`` is ``M_n(theta) = mean(x tanh(x theta))``.
-    ``M_n`` is odd, increasing and concave on ``theta >= 0`` with slope
-    ``m2 = mean(x^2)`` at 0, so sample EM started at any ``theta_0 > 0``
-    converges to ``0`` if ``m2 <= 1`` and otherwise to the unique positive
-    fixed point ``theta_hat``, which is computed by Newton's method from
-    ``max(theta_0, mean|x|) >= theta_hat`` (monotone convergence for a concave
-    function).  The final error ``|theta_hat|`` is averaged over replicates at
-    each ``n`` and compared with the first-order asymptotics
-    ``E|theta_hat| ~ Gamma(3/4)/sqrt(2 pi) n^(-1/4) = 0.4889 n^(-1/4)``: expanding
-    ``tanh``, ``theta_hat^2 ~ 3(m2 - 1)/m4`` with ``m4 = mean(x^4) -> 3`` and
-    ``m2 - 1 ~ sqrt(2/n) Z``, so ``theta_hat ~ (2/n)^(1/4) sqrt(max(Z, 0))``
-    and ``E sqrt(max(Z, 0)) = 2^(-3/4) Gamma(3/4)/sqrt(pi)`` (a project
-    derivation, not a constant from the paper).  The slope of
-    ``log E|theta_hat|`` against ``log n`` is estimated by least squares
+    The sample EM map in ``d = 1`` is ``M_n(theta) = mean(x tanh(x theta))``;
+    its limit from any ``theta_0 > 0`` is ``0`` if ``m2 = mean(x^2) <= 1`` and
+    otherwise the unique positive fixed point ``theta_hat``
+    (:func:`sample_em_limit`, by Newton's method).  The final error
+    ``|theta_hat|`` is averaged over replicates at each ``n`` and compared
+    with the first-order asymptotics ``E|theta_hat| ~ Gamma(3/4)/sqrt(2 pi)
+    n^(-1/4) = 0.4889 n^(-1/4)`` (:data:`ASYMPTOTIC_CONSTANT`; a project
+    derivation, not a constant from the paper: docs/theory.rst, section
+    "Sample EM in the over-specified fit", eq. (em-sample-rate)).  The slope
+    of ``log E|theta_hat|`` against ``log n`` is estimated by least squares
     (statsmodels OLS) with a confidence interval; the theory slope is
     ``-1/4`` and the parametric ``-1/2`` must be rejected.
 """
@@ -69,7 +65,8 @@ __all__ = [
     "theory_frame",
 ]
 
-#: ``Gamma(3/4)/sqrt(2 pi)``: ``E|theta_hat_n| ~ ASYMPTOTIC_CONSTANT * n^(-1/4)`` (balanced fit).
+#: ``Gamma(3/4)/sqrt(2 pi)``: ``E|theta_hat_n| ~ ASYMPTOTIC_CONSTANT * n^(-1/4)`` (balanced fit;
+#: first-order asymptotics derived in docs/theory.rst, eq. (em-sample-rate)).
 ASYMPTOTIC_CONSTANT = math.gamma(0.75) / math.sqrt(2.0 * math.pi)
 
 
@@ -149,7 +146,10 @@ def sample_em_limit(x, *, tol=1e-13, max_iter=500):
     side).  :math:`\hat\theta \le M_n(\hat\theta) \le \frac1n\sum|x_i|`, so
     Newton's method on :math:`F` from :math:`\max(1, \frac1n\sum|x_i|)`
     decreases monotonically to :math:`\hat\theta` (``F`` concave and
-    decreasing there).  Negative starts give :math:`-\hat\theta`.
+    decreasing there).  Negative starts give :math:`-\hat\theta`.  To first
+    order :math:`\hat\theta^2 \approx 3(m_2 - 1)/m_4`, whence
+    :math:`E|\hat\theta| \approx 0.4889\,n^{-1/4}` for standard normal data
+    (docs/theory.rst, eq. (em-sample-rate)).
 
     Parameters
     ----------

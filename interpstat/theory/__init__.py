@@ -18,8 +18,16 @@ from interpstat.theory.linear import (
 
 # --- EM for the symmetric two-component Gaussian mixture -------------------------------------
 from interpstat.theory.mixture import (
+    EMBranches,
+    EMCriticalSeparation,
     EMFixedPoints,
+    EMLimits,
+    em_basin_boundary,
+    em_critical_separation,
+    em_failure_probability,
     em_fixed_points,
+    em_model1_branches,
+    em_population_limits,
     em_population_step,
     overspecified_em_step,
 )
@@ -27,9 +35,17 @@ from interpstat.theory.mixture import (
 # --- further theory modules (random features, kernels) are re-exported here -------------------
 
 __all__ = [
+    "EMBranches",
+    "EMCriticalSeparation",
     "EMFixedPoints",
+    "EMLimits",
     "RiskParts",
+    "em_basin_boundary",
+    "em_critical_separation",
+    "em_failure_probability",
     "em_fixed_points",
+    "em_model1_branches",
+    "em_population_limits",
     "em_population_step",
     "gcv",
     "minnorm_risk",

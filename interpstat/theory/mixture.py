@@ -1,5 +1,14 @@
-"""Population EM maps of the symmetric two-component Gaussian mixture, and their fixed points."""
+"""Population EM maps of the symmetric two-component Gaussian mixture, and their landscape.
 
+The maps (:func:`em_population_step`, :func:`overspecified_em_step`), their fixed
+points (:func:`em_fixed_points`) and, in ``d = 1``, the limits of the map from
+many starts (:func:`em_population_limits`), Model 1's spurious branch, critical
+separation and failure probability (:func:`em_model1_branches`,
+:func:`em_critical_separation`, :func:`em_failure_probability`) and Model 2's
+basin boundary (:func:`em_basin_boundary`).  Derivations: docs/theory.rst.
+"""
+
+import functools
 import math
 from typing import NamedTuple
 
@@ -7,11 +16,22 @@ import numpy as np
 from scipy import optimize, special
 
 __all__ = [
+    "EMBranches",
+    "EMCriticalSeparation",
     "EMFixedPoints",
+    "EMLimits",
+    "em_basin_boundary",
+    "em_critical_separation",
+    "em_failure_probability",
     "em_fixed_points",
+    "em_model1_branches",
+    "em_population_limits",
     "em_population_step",
     "overspecified_em_step",
 ]
+
+#: ``sqrt(2/pi) = E|G|``: every Model 1 fixed point satisfies ``|theta| <= s + sqrt(2/pi)``.
+_E_ABS_G = math.sqrt(2.0 / math.pi)
 
 
 class EMFixedPoints(NamedTuple):
@@ -609,3 +629,503 @@ def _brent(func, a, b):
     return optimize.brentq(
         lambda t: float(func(t)), a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps
     )
+
+
+# --- the d = 1 landscape: limits of the map, Model 1's threshold, Model 2's basins -------------
+
+class EMLimits(NamedTuple):
+    """Where the population EM map takes each start (see :func:`em_population_limits`).
+
+    Attributes
+    ----------
+    theta : ndarray of shape (n_starts,)
+        Final means.
+    w : ndarray of shape (n_starts,)
+        Final weights (``w_star`` throughout for Model 1).
+    n_iter : ndarray of int, shape (n_starts,)
+        Steps taken by each start.
+    converged : ndarray of bool, shape (n_starts,)
+        Whether the last step moved by at most ``tol``.
+    """
+
+    theta: np.ndarray
+    w: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+
+
+def em_population_limits(
+    theta0, theta_star, w_star, *, learn_weights, w0=None, tol=1e-10, max_iter=10_000
+):
+    r"""Iterate the ``d = 1`` population EM map from many starts until each one converges.
+
+    Each start :math:`x_0 = (\theta_0, w_0)` is iterated,
+    :math:`x_{k+1} = M(x_k)` with the map :math:`M` of
+    :func:`em_population_step` (docs/theory.rst, eq. (em-map)), until
+    :math:`\max(|\theta_{k+1} - \theta_k|, |w_{k+1} - w_k|) \le` ``tol``.  All
+    active starts go through one vectorised call of the map per step;
+    converged starts leave the batch (a start's result depends on the others
+    only through rounding: the quadrature grid follows the largest
+    :math:`|\theta|` of the batch).
+
+    Parameters
+    ----------
+    theta0 : array_like of shape (n_starts,)
+        Initial means.
+    theta_star : float
+        True mean ``s`` (``d = 1``).
+    w_star : float
+        True weight, in (0, 1).
+    learn_weights : bool
+        Model 2 if True (the weight is updated), Model 1 if False (``w = w_star``).
+    w0 : array_like of shape (n_starts,) or float, optional
+        Initial weights of Model 2 (default ``w_star``); ignored by Model 1.
+    tol : float, default=1e-10
+        Convergence threshold on the step.
+    max_iter : int, default=10000
+        Largest number of steps per start.
+
+    Returns
+    -------
+    EMLimits
+        ``theta, w, n_iter, converged``, each of shape ``(n_starts,)``.
+
+    Notes
+    -----
+    Accuracy: near a stable fixed point whose Jacobian has spectral radius
+    :math:`\lambda < 1`, stopping at a step :math:`\le` ``tol`` leaves an
+    error of about ``tol`` :math:`\cdot\lambda/(1 - \lambda)`; the map itself
+    is accurate to about 1e-15 (see :func:`em_population_step`).  Close to a
+    saddle-node (Model 1 at :math:`s \approx s_c(w^*)`, see
+    :func:`em_critical_separation`) or to the saddle of Model 2 the steps
+    become tiny long before the limit is reached: check ``converged`` and the
+    distance to the fixed points of :func:`em_fixed_points`.
+
+    Assumptions: the population (infinite-sample) map, ``d = 1``, identity
+    covariances.
+
+    References
+    ----------
+    Xu, Hsu, Maleki. Benefits of over-parameterization with EM. *Advances in
+    Neural Information Processing Systems* 31 (NeurIPS 2018), 10662-10672.
+    arXiv:1810.11344.  Model 1 (known weights) and Model 2 (weights treated as
+    unknown) for the mixture of two symmetric Gaussians; the paper shows that
+    Model 1 can converge to a spurious fixed point while Model 2 reaches a
+    global maximiser from almost every start.
+
+    Examples
+    --------
+    >>> from interpstat.theory import em_population_limits
+    >>> out = em_population_limits([-1.0, -0.1, 1.0], 2.0, 0.8, learn_weights=False)
+    >>> out.theta.round(6), bool(out.converged.all())
+    (array([-1.975238,  2.      ,  2.      ]), True)
+    """
+    theta = np.array(theta0, dtype=np.float64).reshape(-1)
+    if learn_weights:
+        w = np.broadcast_to(np.asarray(w_star if w0 is None else w0, np.float64), theta.shape)
+        w = w.copy()
+    else:
+        w = np.full(theta.shape, float(w_star))
+    n_iter = np.zeros(theta.shape, dtype=np.int64)
+    converged = np.zeros(theta.shape, dtype=bool)
+    active = np.arange(theta.size)
+    for _ in range(max_iter):
+        if active.size == 0:
+            break
+        t_new, w_new = em_population_step(
+            theta[active], w[active], theta_star, w_star, learn_weights=learn_weights
+        )
+        t_new, w_new = np.atleast_1d(t_new), np.atleast_1d(w_new)
+        step = np.maximum(np.abs(t_new - theta[active]), np.abs(w_new - w[active]))
+        theta[active], w[active] = t_new, w_new
+        n_iter[active] += 1
+        done = step <= tol
+        converged[active[done]] = True
+        active = active[~done]
+    return EMLimits(theta, w, n_iter, converged)
+
+
+class EMBranches(NamedTuple):
+    """Negative fixed points of Model 1 at one ``(s, w*)`` (see :func:`em_model1_branches`).
+
+    Attributes
+    ----------
+    theta_bar : float
+        Stable spurious fixed point (NaN if there is none).
+    theta_u : float
+        Unstable fixed point bounding the basin ``(-inf, theta_u)`` of ``theta_bar``
+        (NaN if there is none).
+    theta_min : float
+        Where ``F(theta) = M(theta) - theta`` is smallest on ``theta < 0``.
+    f_min : float
+        That smallest value; negative iff the two fixed points exist.
+    """
+
+    theta_bar: float
+    theta_u: float
+    theta_min: float
+    f_min: float
+
+
+def _model1_weight(w_star):
+    w_star = float(w_star)
+    if not 0.5 < w_star < 1.0:
+        raise ValueError(f"w_star must lie in (1/2, 1) (the larger component at +s), got {w_star}")
+    return w_star
+
+
+def _model1_residual(s, w_star):
+    def resid(t):
+        return em_population_step(t, w_star, s, w_star, learn_weights=False)[0] - t
+
+    return resid
+
+
+@functools.lru_cache(maxsize=4096)
+def _branches(s, w_star):
+    resid = _model1_residual(s, w_star)
+    lo = -(s + _E_ABS_G) - 1e-3
+    grid = np.unique(np.r_[np.linspace(lo, 0.0, 121)[:-1], -np.geomspace(1e-6, -lo, 40)])
+    vals = np.asarray(resid(grid))
+    i = int(np.argmin(vals))
+    left, right = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    found = optimize.minimize_scalar(
+        lambda t: float(resid(t)), bounds=(left, right), method="bounded",
+        options={"xatol": 1e-12},
+    )
+    t_min, f_min = (float(found.x), float(found.fun))
+    if f_min > vals[i]:
+        t_min, f_min = float(grid[i]), float(vals[i])
+    if f_min >= 0.0:
+        return EMBranches(math.nan, math.nan, t_min, f_min)
+
+    def brent(a, b):
+        return optimize.brentq(lambda t: float(resid(t)), a, b, xtol=1e-14, rtol=1e-15)
+
+    return EMBranches(brent(lo, t_min), brent(t_min, 0.0), t_min, f_min)
+
+
+def em_model1_branches(theta_star, w_star):
+    r"""The spurious and the unstable fixed point of Model 1 (``d = 1``), when they exist.
+
+    With :math:`F(\theta) = M(\theta) - \theta` for the Model 1 map
+    :math:`M(\theta) = E[\tanh(\theta Y + \nu^*)Y]` (weight fixed at
+    ``w_star``, docs/theory.rst, eq. (em-fixed)), :math:`F(0) = s(2w^* -
+    1)^2 > 0` and :math:`F > 0` below :math:`-(s + \sqrt{2/\pi})`, so the
+    negative fixed points come in pairs: :math:`\bar\theta < \theta_u < 0`
+    exist iff :math:`\min_{\theta < 0} F < 0`.  The minimum is located on a
+    grid of :math:`[-(s + \sqrt{2/\pi}), 0)` (120 even and 40 geometric
+    points) and refined by bounded Brent minimisation (``xatol = 1e-12``);
+    the roots on either side of it are found by ``brentq`` (``xtol =
+    1e-14``, so :math:`\bar\theta` and :math:`\theta_u` are accurate to
+    about 1e-14 away from :math:`s_c`).  A faster companion of
+    :func:`em_fixed_points` (no stability or log-likelihood) for dense curves;
+    results are cached.
+
+    Parameters
+    ----------
+    theta_star : float
+        Separation ``s = theta* > 0``.
+    w_star : float
+        True weight, in (1/2, 1) (the larger component at ``+s``).
+
+    Returns
+    -------
+    EMBranches
+        ``theta_bar, theta_u`` (NaN when ``s <= s_c(w*)``), ``theta_min, f_min``.
+
+    Notes
+    -----
+    Assumptions: population map, ``d = 1``, ``w* > 1/2``.  Within the
+    certified accuracy of :math:`s_c(w^*)` (:func:`em_critical_separation`)
+    the two roots merge and :math:`\min F` is of rounding size, so whether a
+    pair is reported there is not meaningful.
+
+    References
+    ----------
+    Xu, Hsu, Maleki. Benefits of over-parameterization with EM. *Advances in
+    Neural Information Processing Systems* 31 (NeurIPS 2018), 10662-10672.
+    arXiv:1810.11344.  Model 1 (known weights) and Model 2 (weights treated as
+    unknown) for the mixture of two symmetric Gaussians; the paper shows that
+    Model 1 can converge to a spurious fixed point while Model 2 reaches a
+    global maximiser from almost every start.
+
+    Examples
+    --------
+    >>> from interpstat.theory import em_model1_branches
+    >>> br = em_model1_branches(2.0, 0.8)
+    >>> round(br.theta_bar, 6), round(br.theta_u, 6)
+    (-1.975238, -0.254317)
+    """
+    return _branches(float(theta_star), _model1_weight(w_star))
+
+
+class EMCriticalSeparation(NamedTuple):
+    """The separation beyond which Model 1 has a spurious fixed point.
+
+    Attributes
+    ----------
+    s_c : float
+        The root of ``s -> min_{theta < 0} (M(theta) - theta)``.
+    accuracy : float
+        Half-width ``delta`` of the certified bracket.
+    lower : float
+        ``s_c - delta``: :func:`em_fixed_points` finds no spurious point there.
+    upper : float
+        ``s_c + delta``: :func:`em_fixed_points` finds one there.
+    """
+
+    s_c: float
+    accuracy: float
+    lower: float
+    upper: float
+
+
+def _has_spurious(s, w_star):
+    return "spurious" in em_fixed_points(s, w_star, learn_weights=False).kind
+
+
+@functools.lru_cache(maxsize=256)
+def _critical(w_star, accuracy):
+    def f_min(s):
+        return em_model1_branches(s, w_star).f_min
+
+    s_lo = 1e-3 * (2.0 * w_star - 1.0)
+    s_hi = 2.0 * (2.0 * w_star - 1.0) + 0.5
+    for _ in range(20):
+        if f_min(s_hi) < 0:
+            break
+        s_lo, s_hi = s_hi, 2.0 * s_hi
+    else:  # pragma: no cover - s_c(w*) is finite for every w* < 1
+        raise RuntimeError(f"no spurious fixed point found for w_star={w_star} up to s={s_hi}")
+    if f_min(s_lo) <= 0:  # pragma: no cover - F(theta) > 0 for theta < 0 at small s
+        raise RuntimeError(f"spurious fixed point already at s={s_lo}")
+    s_c = optimize.brentq(f_min, s_lo, s_hi, xtol=1e-14, rtol=1e-15)
+    delta = accuracy * max(1.0, s_c)
+    while not (not _has_spurious(s_c - delta, w_star) and _has_spurious(s_c + delta, w_star)):
+        delta *= 10.0
+        if delta > 1e-3:  # pragma: no cover - would mean the two root-finders disagree
+            raise RuntimeError(f"s_c({w_star}) = {s_c} not confirmed by em_fixed_points")
+    return EMCriticalSeparation(s_c, delta, s_c - delta, s_c + delta)
+
+
+def em_critical_separation(w_star, *, accuracy=1e-9):
+    r"""Critical separation :math:`s_c(w^*)` of Model 1, certified by :func:`em_fixed_points`.
+
+    Model 1 (weight known, ``d = 1``) has a stable spurious fixed point
+    :math:`\bar\theta < 0` iff :math:`s > s_c(w^*)`, the root of
+
+    .. math::
+
+        h(s) = \min_{\theta < 0}\bigl(M_s(\theta) - \theta\bigr),
+
+    where the spurious and the unstable fixed point are born together,
+    tangent to the diagonal (a saddle-node: :math:`M_s(\theta_c) = \theta_c`
+    and :math:`M_s'(\theta_c) = 1`).  For :math:`w^* \to 1/2`,
+    :math:`s_c(w^*) = 2(2w^* - 1)\,(1 + O((2w^* - 1)^2))`, with tangency at
+    :math:`\theta_c \approx -(2w^* - 1)` (docs/theory.rst, eq. (em-sc)).
+
+    :math:`h` is evaluated by :func:`em_model1_branches`; its sign change is
+    bracketed by doubling from :math:`2(2w^* - 1) + 1/2` and the root found by
+    ``brentq`` (``xtol = 1e-14``).  The value is then checked on the
+    fixed-point structure: :func:`em_fixed_points` must report no spurious
+    fixed point at :math:`s_c - \delta` and one at :math:`s_c + \delta`, with
+    :math:`\delta` = ``accuracy * max(1, s_c)``, widened tenfold until both
+    hold (a ``RuntimeError`` beyond 1e-3).
+
+    Parameters
+    ----------
+    w_star : float
+        True weight, in (1/2, 1).
+    accuracy : float, default=1e-9
+        Relative half-width of the bracket to certify first.
+
+    Returns
+    -------
+    EMCriticalSeparation
+        ``s_c, accuracy, lower, upper``: the returned ``accuracy``
+        :math:`\delta` bounds the error of :math:`s_c` (the map itself is
+        accurate to about 1e-15).  Results are cached.
+
+    Notes
+    -----
+    Assumptions: population map, ``d = 1``, ``1/2 < w* < 1``; :math:`h`
+    changes sign once (the project's scans of :math:`h` found a single sign
+    change for every tested :math:`w^*`; the certification above would fail
+    otherwise).  By the relabelling symmetry, :math:`w^* < 1/2` is the same
+    problem with :math:`w^* \to 1 - w^*` and :math:`\theta \to -\theta`.
+
+    References
+    ----------
+    Xu, Hsu, Maleki. Benefits of over-parameterization with EM. *Advances in
+    Neural Information Processing Systems* 31 (NeurIPS 2018), 10662-10672.
+    arXiv:1810.11344.  Model 1 (known weights) and Model 2 (weights treated as
+    unknown) for the mixture of two symmetric Gaussians; the paper shows that
+    Model 1 can converge to a spurious fixed point while Model 2 reaches a
+    global maximiser from almost every start.
+    The threshold, its characterisation and its small-:math:`(w^* - 1/2)`
+    expansion are the project's computation (docs/theory.rst).
+
+    Examples
+    --------
+    >>> from interpstat.theory import em_critical_separation
+    >>> round(em_critical_separation(0.8).s_c, 4)
+    1.1374
+    """
+    return _critical(_model1_weight(w_star), float(accuracy))
+
+
+def em_failure_probability(theta_star, w_star):
+    r"""Probability that Model 1 started at a data point ends at the spurious fixed point.
+
+    For :math:`\theta_0 = Y \sim w^* N(s, 1) + (1 - w^*) N(-s, 1)` and the
+    Model 1 map (weight fixed at :math:`w^*`, ``d = 1``),
+
+    .. math::
+
+        P(\text{EM} \to \bar\theta) = P(Y < \theta_u)
+            = w^*\Phi(\theta_u - s) + (1 - w^*)\Phi(\theta_u + s)
+
+    for :math:`s > s_c(w^*)`, and 0 for :math:`s \le s_c(w^*)` (no spurious
+    fixed point; every start reaches :math:`\theta^* = s`).  :math:`M' > 0`,
+    so iterates move monotonically and the basin of :math:`\bar\theta` is
+    :math:`(-\infty, \theta_u)` (docs/theory.rst, eq. (em-failure)).  As
+    :math:`s \to \infty`, :math:`\theta_u \to 0^-` and the probability tends
+    to :math:`1 - w^*`.
+
+    Parameters
+    ----------
+    theta_star : array_like
+        Separations ``s > 0``.
+    w_star : float
+        True weight, in (1/2, 1).
+
+    Returns
+    -------
+    ndarray
+        The shape of ``theta_star``.
+
+    Notes
+    -----
+    Accuracy: :math:`\theta_u` from :func:`em_model1_branches` (``brentq``,
+    ``xtol = 1e-14``) and :math:`\Phi' \le 0.4` give about 1e-14, except
+    within the certified bracket :math:`\delta` of :math:`s_c` (see
+    :func:`em_critical_separation`): separations up to :math:`s_c - \delta`
+    return 0 without root-finding.  The probability jumps at :math:`s_c`, from
+    0 to :math:`P(Y < \theta_c) > 0`.
+
+    Assumptions: population map (EM run to convergence on infinitely many
+    data, started at one data point), ``d = 1``, ``1/2 < w* < 1``.
+
+    References
+    ----------
+    Xu, Hsu, Maleki. Benefits of over-parameterization with EM. *Advances in
+    Neural Information Processing Systems* 31 (NeurIPS 2018), 10662-10672.
+    arXiv:1810.11344.  Model 1 (known weights) and Model 2 (weights treated as
+    unknown) for the mixture of two symmetric Gaussians; the paper shows that
+    Model 1 can converge to a spurious fixed point while Model 2 reaches a
+    global maximiser from almost every start.
+    The failure probability is the project's computation (docs/theory.rst).
+
+    Examples
+    --------
+    >>> from interpstat.theory import em_failure_probability
+    >>> em_failure_probability([1.0, 2.0], 0.8).round(4)
+    array([0.    , 0.2016])
+    """
+    w_star = _model1_weight(w_star)
+    s = np.asarray(theta_star, dtype=np.float64)
+    below = em_critical_separation(w_star).lower
+    out = np.zeros(s.shape)
+    for index, value in np.ndenumerate(s):
+        if value <= below:  # certified: no spurious fixed point
+            continue
+        theta_u = em_model1_branches(value, w_star).theta_u
+        if np.isfinite(theta_u):
+            out[index] = w_star * special.ndtr(theta_u - value) + (1.0 - w_star) * special.ndtr(
+                theta_u + value
+            )
+    return out
+
+
+def em_basin_boundary(w0, theta_star, w_star, *, xtol=1e-8, tol=1e-9):
+    r"""Boundary :math:`a_b(w_0)` between the basins of the two maxima of Model 2 (``d = 1``).
+
+    Model 2 (weight learned) started at :math:`(\theta_0, w_0)` converges to
+    :math:`(s, w^*)` if :math:`\theta_0 > a_b(w_0)` and to :math:`(-s, 1 -
+    w^*)` if :math:`\theta_0 < a_b(w_0)`; on the curve itself it converges to
+    the saddle :math:`(0, 1/2)` (the curve is the saddle's stable manifold).
+    The relabelling symmetry of the map gives
+
+    .. math::
+
+        a_b(w_0) = -a_b(1 - w_0),\qquad a_b(1/2) = 0
+
+    (docs/theory.rst, "Fixed points in one dimension").  For every ``w0`` at
+    once, the interval :math:`[-(s + 6), s + 6]` is bisected on the sign of
+    the limit of :func:`em_population_limits` (convergence threshold
+    ``tol``) until it is shorter than ``xtol``.
+
+    Parameters
+    ----------
+    w0 : array_like of shape (n,)
+        Initial weights, in (0, 1).
+    theta_star : float
+        True mean ``s > 0``.
+    w_star : float
+        True weight, in (0, 1).
+    xtol : float, default=1e-8
+        Length of the final bracket: the error of :math:`a_b`, provided the
+        sign of each limit is right (starts closer than about ``tol`` to the
+        curve may stall near the saddle; keep ``xtol`` above ``tol``).
+    tol : float, default=1e-9
+        Convergence threshold of each run of the map.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+
+    Notes
+    -----
+    Assumptions: population map, ``d = 1``, and that every start off the
+    curve reaches one of the two maxima, so the sign of the limit decides the
+    basin (Xu, Hsu and Maleki show that Model 2 reaches a global maximiser
+    from almost every start; the project's scans of the ``d = 1`` map found
+    no fixed points besides the maxima and the saddle).
+
+    References
+    ----------
+    Xu, Hsu, Maleki. Benefits of over-parameterization with EM. *Advances in
+    Neural Information Processing Systems* 31 (NeurIPS 2018), 10662-10672.
+    arXiv:1810.11344.  Model 1 (known weights) and Model 2 (weights treated as
+    unknown) for the mixture of two symmetric Gaussians; the paper shows that
+    Model 1 can converge to a spurious fixed point while Model 2 reaches a
+    global maximiser from almost every start.
+    The boundary curve is the project's computation.
+
+    Examples
+    --------
+    >>> from interpstat.theory import em_basin_boundary
+    >>> em_basin_boundary([0.2, 0.5, 0.8], 2.0, 0.8, xtol=1e-7).round(4)
+    array([ 0.2183,  0.    , -0.2183])
+    """
+    w0 = np.atleast_1d(np.asarray(w0, dtype=np.float64))
+    s = float(theta_star)
+    if not (math.isfinite(s) and s > 0):
+        raise ValueError(f"theta_star must be positive and finite, got {s}")
+    half = s + 6.0
+    lo, hi = np.full(w0.shape, -half), np.full(w0.shape, half)
+
+    def positive(t0):
+        out = em_population_limits(t0, s, w_star, learn_weights=True, w0=w0, tol=tol)
+        return out.theta > 0
+
+    if positive(lo).any() or not positive(hi).all():  # pragma: no cover - bracket too short
+        raise RuntimeError("the starts at -(s + 6) and s + 6 do not reach opposite maxima")
+    while np.max(hi - lo) > xtol:
+        mid = 0.5 * (lo + hi)
+        up = positive(mid)
+        hi = np.where(up, mid, hi)
+        lo = np.where(up, lo, mid)
+    return 0.5 * (lo + hi)
+

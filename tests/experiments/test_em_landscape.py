@@ -17,19 +17,16 @@ from scipy import special
 
 from interpstat.experiments import REGISTRY, get
 from interpstat.experiments import em_landscape as el
-from interpstat.theory import em_fixed_points
+from interpstat.theory import (
+    em_critical_separation,
+    em_failure_probability,
+    em_fixed_points,
+    em_model1_branches,
+)
 from tests.results import mixture_reference as ref
 
 #: Slack for floating-point error on top of a stored number's rounding bound.
 FP = 1e-12
-
-#: Model 2 basin boundary a_b(w0): (s, w*) -> {w0: a_b}.  Project computation (bisection on
-#: the limit of the population map of eq. (em-map), docs/theory.rst), 6 decimals.
-BASIN_BOUNDARY = {
-    (2.0, 0.8): {0.05: 0.519305, 0.2: 0.218255, 0.35: 0.088893},
-    (1.0, 0.7): {0.05: 0.783340, 0.2: 0.310563, 0.35: 0.116734},
-}
-
 
 def assert_printed(actual, printed):
     assert abs(float(actual) - printed.value) <= printed.atol + FP, (actual, printed)
@@ -64,7 +61,7 @@ def test_writes_csv_figure_report(quick_run):
     # grid points within 0.05 of s_c are left out
     for w_star in s.w_stars:
         rows = frame[frame.design == f"model1-w{w_star:g}"]
-        assert np.all(np.abs(rows.s - el.critical_separation(w_star).s_c) >= 0.05)
+        assert np.all(np.abs(rows.s - em_critical_separation(w_star).s_c) >= 0.05)
 
 
 def test_failure_probabilities_cover_the_closed_form(quick_run):
@@ -88,7 +85,7 @@ def test_failure_negative_controls(quick_run):
     # the basin edge taken at theta_bar instead of theta_u: a wrong curve, rejected at most points
     wrong = []
     for row in above.itertuples():
-        bar = el.model1_branches(row.s, row.w_star).theta_bar
+        bar = em_model1_branches(row.s, row.w_star).theta_bar
         wrong.append(row.w_star * special.ndtr(bar - row.s)
                      + (1 - row.w_star) * special.ndtr(bar + row.s))
     wrong = np.array(wrong)
@@ -96,59 +93,17 @@ def test_failure_negative_controls(quick_run):
     assert covered.sum() <= 0.5 * len(above)
     # Model 2's simulated rates reject Model 1's failure curve above s_c(w*)
     model2 = frame[frame.design == "model2-w0.8"]
-    s_c = el.critical_separation(0.8).s_c
+    s_c = em_critical_separation(0.8).s_c
     rows = model2[model2.s > s_c + 0.05]
-    model1_curve = el.failure_probability(rows.s.to_numpy(), 0.8)
+    model1_curve = em_failure_probability(rows.s.to_numpy(), 0.8)
     assert rows.size
     assert np.all(model1_curve > rows.ci_high)
 
 
 # ---------------------------------------------------------------------------
-# Thresholds, fixed points, eigenvalues, basins
+# The reproduction's tables and replicates (the landscape functions themselves are
+# tested in tests/theory/test_mixture.py)
 # ---------------------------------------------------------------------------
-
-
-def test_critical_separation_matches_stored_numbers():
-    for w_star, printed in ref.CRITICAL_SEPARATION.items():
-        crit = el.critical_separation(w_star)
-        assert_printed(crit.s_c, printed)
-        assert crit.accuracy <= 1e-8 * max(1.0, crit.s_c)
-        assert crit.lower < crit.s_c < crit.upper
-        # negative control: the small-(w* - 1/2) approximation 2(2w* - 1) is off by more
-        # than the rounding bound (except at w* = .51, .55, where it holds to 4 decimals)
-        if w_star >= 0.6:
-            assert abs(2 * (2 * w_star - 1) - printed.value) > printed.atol
-
-
-def test_critical_separation_is_certified_by_em_fixed_points():
-    crit = el.critical_separation(0.7)
-    below = em_fixed_points(crit.lower, 0.7, learn_weights=False)
-    above = em_fixed_points(crit.upper, 0.7, learn_weights=False)
-    assert below.kind == ("global",)
-    assert above.kind == ("spurious", "unstable", "global")
-    # the pair is born tangent: slopes close to 1 on both sides of the tangency point
-    assert np.all(np.abs(above.eigvals[:2, 0] - 1) < 1e-3)
-    with pytest.raises(ValueError, match=r"\(1/2, 1\)"):
-        el.critical_separation(0.4)
-
-
-def test_branches_match_stored_numbers_and_em_fixed_points():
-    for (w_star, s), (bar, _, u, _, _) in ref.MODEL1_FIXED.items():
-        br = el.model1_branches(s, w_star)
-        assert_printed(br.theta_bar, bar)
-        assert_printed(br.theta_u, u)
-        fp = em_fixed_points(s, w_star, learn_weights=False)
-        np.testing.assert_allclose([br.theta_bar, br.theta_u], fp.theta[:2], atol=1e-12)
-    for w_star, s in ref.MODEL1_NO_SPURIOUS:
-        br = el.model1_branches(s, w_star)
-        assert np.isnan(br.theta_bar)
-        assert np.isnan(br.theta_u)
-        assert br.f_min > 0
-    (w_star, s), printed = ref.MODEL1_FAILURE
-    assert_printed(el.failure_probability(s, w_star), printed)
-    # negative control: P(Y < 0), the failure rate of a sign rule, differs
-    sign_rule = w_star * special.ndtr(-s) + (1 - w_star) * special.ndtr(s)
-    assert abs(sign_rule - printed.value) > 10 * printed.atol
 
 
 def test_reported_eigenvalues_match_stored_numbers():
@@ -171,47 +126,13 @@ def test_reported_eigenvalues_match_stored_numbers():
     assert_printed(m1.eig_min.iloc[2], ref.MODEL1_SLOPE_AT_TRUTH[(w_star, s)])
 
 
-def test_basin_boundary_of_model2():
-    for (s, w_star), values in BASIN_BOUNDARY.items():
-        w0 = np.array(list(values))
-        a_b = el.basin_boundary(w0, s, w_star, xtol=1e-8)
-        np.testing.assert_allclose(a_b, list(values.values()), atol=5e-7 + 1e-8)
-        # antisymmetry a_b(w0) = -a_b(1 - w0)
-        np.testing.assert_allclose(el.basin_boundary(1 - w0, s, w_star, xtol=1e-8), -a_b,
-                                   atol=2e-8)
-        # just either side of the curve: the two different maxima
-        up = el.population_limits(a_b + 1e-4, s, w_star, learn_weights=True, w0=w0)
-        down = el.population_limits(a_b - 1e-4, s, w_star, learn_weights=True, w0=w0)
-        np.testing.assert_allclose(up.theta, s, atol=1e-8)
-        np.testing.assert_allclose(up.w, w_star, atol=1e-8)
-        np.testing.assert_allclose(down.theta, -s, atol=1e-8)
-        np.testing.assert_allclose(down.w, 1 - w_star, atol=1e-8)
-        # negative control: the sign rule a_b = 0 (true only at w0 = 1/2) misclassifies
-        wrong = el.population_limits(0.5 * a_b, s, w_star, learn_weights=True, w0=w0)
-        assert np.all(wrong.theta < 0)
-
-
-def test_population_limits_model1_vs_model2():
-    s, w_star = 2.0, 0.8
-    theta_u = el.model1_branches(s, w_star).theta_u
-    starts = np.array([theta_u - 1e-3, theta_u + 1e-3, -3.0, 3.0])
-    m1 = el.population_limits(starts, s, w_star, learn_weights=False)
-    assert m1.converged.all()
-    np.testing.assert_allclose(m1.theta, [-1.975238, 2.0, -1.975238, 2.0], atol=1e-6)
-    # started below theta_u, Model 1 must not reach theta*; Model 2 always reaches a maximum
-    m2 = el.population_limits(starts, s, w_star, learn_weights=True)
-    assert m2.converged.all()
-    np.testing.assert_allclose(np.abs(m2.theta), s, atol=1e-8)
-    np.testing.assert_allclose(np.where(m2.theta > 0, m2.w, 1 - m2.w), w_star, atol=1e-8)
-
-
 def test_failure_replicate_counts_spurious_limits():
     rng = np.random.default_rng(0)
     out = el.failure_replicate({"s": 2.0, "w_star": 0.8, "learn_weights": False,
                                 "batch": 400}, rng)
     fails = np.array(list(out.values()))
     assert set(np.unique(fails)) <= {0.0, 1.0}
-    p = el.failure_probability(2.0, 0.8)
+    p = em_failure_probability(2.0, 0.8)
     assert abs(fails.mean() - p) <= 4 * np.sqrt(p * (1 - p) / fails.size)
 
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import integrate, stats
 
 from interpstat.experiments import REGISTRY, get
 from interpstat.experiments import em_overspecified as eo
@@ -115,6 +116,18 @@ def test_error_covers_asymptotic_curve_and_rejects_wrong_ones(quick_run):
         covered = (frame.ci_low <= wrong) & (wrong <= frame.ci_high)
         assert covered.sum() <= m // 2
     assert math.isclose(eo.ASYMPTOTIC_CONSTANT, 0.48887, abs_tol=1e-5)
+
+
+def test_asymptotic_constant_derivation():
+    # docs/theory.rst, eq. (em-sample-rate): theta_hat ~ (2/n)^(1/4) sqrt(max(Z, 0)) and
+    # E sqrt(max(Z, 0)) = 2^(-3/4) Gamma(3/4) / sqrt(pi), checked by adaptive quadrature
+    # (z = v^2 makes the integrand smooth: int_0^inf sqrt(z) phi(z) dz = int 2 v^2 phi(v^2) dv)
+    half_moment, err = integrate.quad(lambda v: 2 * v * v * stats.norm.pdf(v * v), 0, np.inf)
+    closed = 2**-0.75 * math.gamma(0.75) / math.sqrt(math.pi)
+    assert abs(half_moment - closed) <= err + 1e-14
+    assert 2**0.25 * closed == pytest.approx(eo.ASYMPTOTIC_CONSTANT, rel=1e-15)
+    # negative control: E sqrt|Z| (the error without the truncation at m2 <= 1) is twice it
+    assert abs(2 * 2**0.25 * half_moment - eo.ASYMPTOTIC_CONSTANT) > 0.4
 
 
 def test_registry_and_spec():

@@ -9,13 +9,22 @@ equations derived in ``docs/theory.rst``) and are compared within half a unit
 of their last recorded digit.
 """
 
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
+import interpstat.theory
 from interpstat.theory import (
     EMFixedPoints,
+    em_basin_boundary,
+    em_critical_separation,
+    em_failure_probability,
     em_fixed_points,
+    em_model1_branches,
+    em_population_limits,
     em_population_step,
     overspecified_em_step,
 )
@@ -29,6 +38,13 @@ N_MC = 10_000_000
 CHUNK = 1_000_000
 #: Slack for floating-point error on top of a stored number's rounding bound.
 FP = 1e-12
+
+#: Model 2 basin boundary a_b(w0): (s, w*) -> {w0: a_b}.  Project computation (bisection on
+#: the limit of the population map of eq. (em-map), docs/theory.rst), 6 decimals.
+BASIN_BOUNDARY = {
+    (2.0, 0.8): {0.05: 0.519305, 0.2: 0.218255, 0.35: 0.088893},
+    (1.0, 0.7): {0.05: 0.783340, 0.2: 0.310563, 0.35: 0.116734},
+}
 
 
 def assert_printed(actual, printed):
@@ -496,3 +512,166 @@ def test_model1_large_separation_gap_is_the_bernoulli_kl(w_star):
     # and not yet at s = 3 (the stored 1.7491 for w* = .9)
     fp3 = em_fixed_points(3.0, w_star, learn_weights=False)
     assert fp3.loglik[2] - fp3.loglik[0] < limit - 1e-4
+
+
+# ---------------------------------------------------------------------------
+# The d = 1 landscape: limits of the map, s_c(w*), failure probability, basins
+# ---------------------------------------------------------------------------
+
+
+def test_critical_separation_matches_stored_numbers():
+    for w_star, printed in ref.CRITICAL_SEPARATION.items():
+        crit = em_critical_separation(w_star)
+        assert_printed(crit.s_c, printed)
+        assert crit.accuracy <= 1e-8 * max(1.0, crit.s_c)
+        assert crit.lower < crit.s_c < crit.upper
+        # negative control: the small-(w* - 1/2) approximation 2(2w* - 1) is off by more
+        # than the rounding bound (except at w* = .51, .55, where it holds to 4 decimals)
+        if w_star >= 0.6:
+            assert abs(2 * (2 * w_star - 1) - printed.value) > printed.atol
+
+
+def test_critical_separation_is_certified_by_em_fixed_points():
+    crit = em_critical_separation(0.7)
+    below = em_fixed_points(crit.lower, 0.7, learn_weights=False)
+    above = em_fixed_points(crit.upper, 0.7, learn_weights=False)
+    assert below.kind == ("global",)
+    assert above.kind == ("spurious", "unstable", "global")
+    # the pair is born tangent: slopes close to 1 on both sides of the tangency point
+    assert np.all(np.abs(above.eigvals[:2, 0] - 1) < 1e-3)
+    with pytest.raises(ValueError, match=r"\(1/2, 1\)"):
+        em_critical_separation(0.4)
+
+
+@pytest.mark.parametrize("eps", [0.02, 0.04, 0.1, 0.2])
+def test_critical_separation_near_half_weight(eps):
+    # s_c = 2 eps (1 + O(eps^2)), eps = 2w* - 1 (docs/theory.rst, eq. (em-sc)); the computed
+    # correction is about -1.7 eps^4, bounded here by 2 eps^4 plus the certified accuracy
+    crit = em_critical_separation(0.5 + eps / 2)
+    tol = 2 * eps**4 + crit.accuracy / (2 * eps)
+    assert abs(crit.s_c / (2 * eps) - 1) <= tol
+    # tangency near theta_c = -eps (leading order), where M' = 1
+    br = em_model1_branches(crit.s_c, 0.5 + eps / 2)
+    assert abs(br.theta_min / -eps - 1) <= eps
+    # negative controls: the log-odds 2 atanh(eps) (equal to first order), and the balance
+    # that drops -eps^2 from F'(0) (s = (3 sqrt 3 / 2)^(1/2) eps)
+    for wrong in (2 * np.arctanh(eps), np.sqrt(1.5 * np.sqrt(3)) * eps):
+        assert abs(crit.s_c / wrong - 1) > tol
+
+
+def test_branches_match_stored_numbers_and_em_fixed_points():
+    for (w_star, s), (bar, _, u, _, _) in ref.MODEL1_FIXED.items():
+        br = em_model1_branches(s, w_star)
+        assert_printed(br.theta_bar, bar)
+        assert_printed(br.theta_u, u)
+        fp = em_fixed_points(s, w_star, learn_weights=False)
+        np.testing.assert_allclose([br.theta_bar, br.theta_u], fp.theta[:2], atol=1e-12)
+    for w_star, s in ref.MODEL1_NO_SPURIOUS:
+        br = em_model1_branches(s, w_star)
+        assert np.isnan(br.theta_bar)
+        assert np.isnan(br.theta_u)
+        assert br.f_min > 0
+
+
+def test_failure_probability_matches_stored_number():
+    (w_star, s), printed = ref.MODEL1_FAILURE
+    assert_printed(em_failure_probability(s, w_star), printed)
+    # negative control: P(Y < 0), the failure rate of a sign rule, differs
+    sign_rule = w_star * special.ndtr(-s) + (1 - w_star) * special.ndtr(s)
+    assert abs(sign_rule - printed.value) > 10 * printed.atol
+
+
+def test_failure_probability_shape_threshold_and_limit():
+    w_star = 0.8
+    crit = em_critical_separation(w_star)
+    s = np.array([[0.5, crit.lower], [crit.upper, 40.0]])
+    p = em_failure_probability(s, w_star)
+    assert p.shape == (2, 2)
+    np.testing.assert_array_equal(p[0], 0.0)  # no spurious fixed point below s_c
+    # the jump at s_c: P(Y < theta_c) with theta_c the tangency point
+    theta_c = em_model1_branches(crit.upper, w_star).theta_u
+    jump = w_star * special.ndtr(theta_c - crit.s_c) + (1 - w_star) * special.ndtr(
+        theta_c + crit.s_c)
+    assert p[1, 0] == pytest.approx(jump, abs=1e-6)
+    assert p[1, 0] > 0.05
+    # s -> inf: theta_u -> 0-, the failure probability -> 1 - w* (here within 1e-3)
+    assert abs(p[1, 1] - (1 - w_star)) < 1e-3
+    assert em_failure_probability(2.0, w_star).shape == ()
+
+
+def test_basin_boundary_of_model2():
+    for (s, w_star), values in BASIN_BOUNDARY.items():
+        w0 = np.array(list(values))
+        a_b = em_basin_boundary(w0, s, w_star, xtol=1e-8)
+        np.testing.assert_allclose(a_b, list(values.values()), atol=5e-7 + 1e-8)
+        # antisymmetry a_b(w0) = -a_b(1 - w0)
+        np.testing.assert_allclose(em_basin_boundary(1 - w0, s, w_star, xtol=1e-8), -a_b,
+                                   atol=2e-8)
+        # just either side of the curve: the two different maxima
+        up = em_population_limits(a_b + 1e-4, s, w_star, learn_weights=True, w0=w0)
+        down = em_population_limits(a_b - 1e-4, s, w_star, learn_weights=True, w0=w0)
+        np.testing.assert_allclose(up.theta, s, atol=1e-8)
+        np.testing.assert_allclose(up.w, w_star, atol=1e-8)
+        np.testing.assert_allclose(down.theta, -s, atol=1e-8)
+        np.testing.assert_allclose(down.w, 1 - w_star, atol=1e-8)
+        # negative control: the sign rule a_b = 0 (true only at w0 = 1/2) misclassifies
+        wrong = em_population_limits(0.5 * a_b, s, w_star, learn_weights=True, w0=w0)
+        assert np.all(wrong.theta < 0)
+    with pytest.raises(ValueError, match="positive"):
+        em_basin_boundary([0.3], 0.0, 0.8)
+
+
+def test_population_limits_model1_vs_model2():
+    s, w_star = 2.0, 0.8
+    theta_u = em_model1_branches(s, w_star).theta_u
+    starts = np.array([theta_u - 1e-3, theta_u + 1e-3, -3.0, 3.0])
+    m1 = em_population_limits(starts, s, w_star, learn_weights=False)
+    assert m1.converged.all()
+    np.testing.assert_allclose(m1.theta, [-1.975238, 2.0, -1.975238, 2.0], atol=1e-6)
+    # started below theta_u, Model 1 must not reach theta*; Model 2 always reaches a maximum
+    m2 = em_population_limits(starts, s, w_star, learn_weights=True)
+    assert m2.converged.all()
+    np.testing.assert_allclose(np.abs(m2.theta), s, atol=1e-8)
+    np.testing.assert_allclose(np.where(m2.theta > 0, m2.w, 1 - m2.w), w_star, atol=1e-8)
+    # each start is iterated on its own: the batch gives what single starts give, to
+    # rounding (the quadrature grid follows the largest |theta| of the batch)
+    single = [em_population_limits([t], s, w_star, learn_weights=True) for t in starts]
+    np.testing.assert_allclose(m2.theta, [r.theta[0] for r in single], rtol=1e-13)
+    assert np.all(np.abs(m2.n_iter - [r.n_iter[0] for r in single]) <= 1)
+    # max_iter too small: reported as not converged
+    short = em_population_limits(starts, s, w_star, learn_weights=False, max_iter=3)
+    assert not short.converged.any()
+    np.testing.assert_array_equal(short.n_iter, 3)
+
+
+#: What theory must not import: the layers above it, the estimators and kernels, and the
+#: heavy libraries (tests/test_import.py checks what ``import interpstat.theory`` loads).
+FORBIDDEN = ("interpstat.experiments", "interpstat.plotting", "interpstat.simulation",
+             "interpstat.cli", "interpstat.linear", "interpstat.mixture", "interpstat._kernels",
+             "interpstat._jit", "sklearn", "numba", "matplotlib", "statsmodels")
+
+
+def forbidden_imports(source):
+    """The imports of ``source`` (a module of interpstat.theory) reaching ``FORBIDDEN``."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            parent = ["interpstat", "theory"][: 3 - node.level] if node.level else []
+            base = ".".join([*parent, node.module] if node.module else parent)
+            names += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+    return [n for n in names if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
+
+
+def test_theory_does_not_import_other_layers():
+    # the landscape functions live in theory so that plotting and experiments can use them;
+    # theory itself must not reach the experiments, plotting, estimators or kernels
+    for path in sorted(Path(interpstat.theory.__file__).parent.glob("*.py")):
+        assert forbidden_imports(path.read_text(encoding="utf-8")) == [], path.name
+    # negative controls: lazy, relative and submodule imports of other layers are caught
+    for bad in ("def f():\n    from interpstat.experiments import em_landscape\n",
+                "import sklearn.linear_model\n", "from ..plotting import EMLandscapeDisplay\n",
+                "from .. import experiments\n", "from interpstat import linear\n"):
+        assert forbidden_imports(bad), bad
+    assert forbidden_imports("from .mixture import em_fixed_points\n") == []
