@@ -15,6 +15,7 @@ __all__ = [
     "deflate",
     "float64_digits",
     "inflate",
+    "loo_gcv_qr",
     "loo_gcv_svd",
     "numerical_rank",
     "one_blas_thread",
@@ -290,6 +291,67 @@ def _complement_rows(Q, idx, Y):
     D[idx, np.arange(idx.size)] += 1.0
     D -= Q @ (Q.T @ D)
     return np.einsum("ij,ij->j", D, D), D.T @ Y
+
+
+def loo_gcv_qr(X, Y, *, fit_intercept, rcond=None):
+    r"""Leave-one-out residuals and GCV of ridgeless least squares (``p < n``), row-wise stable.
+
+    The residuals are ``e_i = [(I - H) y]_i / (I - H)_{ii}`` with ``H`` the
+    hat matrix of ``[1, X]`` (``X`` without an intercept).  ``H = Q Q^T`` is
+    taken from a Householder QR with column pivoting of the rows sorted by
+    decreasing size, which is backward stable row by row (Powell & Reid,
+    1969; Cox & Higham, *IMA J. Numer. Anal.* 18, 1998): a row far larger
+    than the others (leverage near one) perturbs only itself, where centring
+    with the column means, or any reflection of the rows, would spread
+    ``eps`` times its size over every other row.  The columns are first
+    shifted by their medians (the hat matrix of ``[1, X - 1 c^T]`` is the
+    same for any ``c``), so offsets do not enter either.  Rows with
+    ``(I - H)_{ii} < 1e-4`` are recomputed by an explicit projection.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p), float64
+    Y : ndarray of shape (n, k), float64
+    fit_intercept : bool
+    rcond : float or None
+        Relative cut-off (default ``eps * max(n, p)``): where a diagonal
+        entry of the pivoted triangular factor is within ``1e3 * rcond`` of
+        the largest, the design is not clearly of full column rank and
+        ``None`` is returned (the caller takes :func:`loo_gcv_svd`, which
+        applies the cut exactly).
+
+    Returns
+    -------
+    (loo, gcv) or None
+        ``loo`` of shape (n, k), ``gcv`` of shape (k,).
+    """
+    n, p = X.shape
+    if rcond is None:
+        rcond = default_rcond(n, p)
+    if fit_intercept:
+        A = np.column_stack([np.ones(n), X - np.median(X, axis=0)])
+    else:
+        A = X
+    m = A.shape[1]
+    if m >= n:
+        return None
+    order = np.argsort(-np.max(np.abs(A), axis=1), kind="stable")
+    with one_blas_thread():
+        Q, R, _ = scipy.linalg.qr(A[order], mode="economic", pivoting=True,
+                                  check_finite=False)
+    d = np.abs(np.diagonal(R))
+    if m == 0 or not d[0] > 0 or not np.min(d) > 1e3 * rcond * d[0]:
+        return None
+    Qr = np.empty_like(Q)
+    Qr[order] = Q
+    resid = Y - Qr @ (Qr.T @ Y)
+    g = 1.0 - _row_sq(Qr, np.ones(m))
+    small = np.flatnonzero(g < _G_RECOMPUTE)
+    if small.size:
+        g[small], resid[small] = _complement_rows(Qr, small, Y)
+    if np.any(g <= (10.0 * EPS) ** 2 * n):  # a point of leverage one: the SVD route's limits
+        return None
+    return resid / g[:, None], np.mean(resid**2, axis=0) / ((n - m) / n) ** 2
 
 
 def loo_gcv_svd(X, Y, ridges, *, fit_intercept, rcond=None):

@@ -20,6 +20,7 @@ from interpstat._spectral import (
     default_rcond,
     deflate,
     float64_digits,
+    loo_gcv_qr,
     loo_gcv_svd,
     numerical_rank,
     one_blas_thread,
@@ -197,12 +198,22 @@ def _loo_gcv_cholesky(X, Y, ridge, fit_intercept, rcond):
 
 
 def _loo_gcv(X, Y, ridge, fit_intercept, rcond):
-    """Exact LOO residuals ``(n, k)`` and GCV ``(k,)``: Cholesky fast path, else the SVD."""
+    """Exact LOO residuals ``(n, k)`` and GCV ``(k,)``.
+
+    The Cholesky fast path; else, for ridgeless fits of full column rank,
+    the row-wise stable QR route (accurate next to points of leverage near
+    one); else the SVD, which applies the cut-off exactly.
+    """
     try:
         return _loo_gcv_cholesky(X, Y, ridge, fit_intercept, rcond)
     except _psd.IllConditioned:
-        loo, gcv = loo_gcv_svd(X, Y, [ridge], fit_intercept=fit_intercept, rcond=rcond)
-        return loo[0], gcv[0]
+        pass
+    if ridge == 0:
+        out = loo_gcv_qr(X, Y, fit_intercept=fit_intercept, rcond=rcond)
+        if out is not None:
+            return out
+    loo, gcv = loo_gcv_svd(X, Y, [ridge], fit_intercept=fit_intercept, rcond=rcond)
+    return loo[0], gcv[0]
 
 
 # ---------------------------------------------------------------------------

@@ -23,8 +23,7 @@ The cases that reproduced one of the ten mechanisms of silent inaccuracy
 (numbered as in the comments, "mechanism K") failed before their fix and
 pass after it; they use fixed data, so that reproduction was deterministic.
 The families guarding what already worked take their seeds from
-``global_random_seed``.  What is not fixed yet is a strict ``xfail`` with its
-reason (see :func:`_xfail`).
+``global_random_seed``.
 """
 
 import functools
@@ -54,13 +53,6 @@ LANCZOS_SEED = 20261202
 def _sid(shape):
     """Test id of a shape: ``"16x8"``."""
     return f"{shape[0]}x{shape[1]}"
-
-
-def _xfail(mechanism, reason, raises=AssertionError):
-    """Strict xfail for a reproduced mechanism; only the expected failure counts."""
-    return pytest.mark.xfail(
-        strict=True, raises=raises, reason=f"issue 8 mechanism {mechanism}: {reason}"
-    )
 
 
 class AmbiguousTruthError(Exception):
@@ -657,24 +649,13 @@ def _leverage_case(scale, fit_intercept):
     return X, y, truth, _relerr(svd_loo(X, y, fit_intercept=fit_intercept), truth)
 
 
-#: Mechanism 5 (1 - c - ||U_i||^2 cancels; the absolute threshold called a point
-#: of leverage 1 - 1e-14 interpolated) is fixed by the explicit projection of
-#: rows near leverage one.  What remains with an intercept: centring with the
-#: outlier row's column means puts ~scale / n into every row, so the ordinary
-#: rows lose ~eps * scale, where brute-force refits re-centre without it.
-_M5_CENTRING = ("full-data centring around an outlier row costs eps * scale in the other "
-                "rows; refits re-centre without it")
-
-
-@pytest.mark.parametrize(
-    ("scale", "fit_intercept"),
-    [
-        *[(scale, fi) for scale in [1e1, 1e2, 1e3, 1e5, 1e7] for fi in [False, True]
-          if not (fi and scale >= 1e5)],
-        pytest.param(1e5, True, marks=_xfail(5, _M5_CENTRING)),
-        pytest.param(1e7, True, marks=_xfail(5, _M5_CENTRING)),
-    ],
-)
+# Mechanism 5: 1 - c - ||U_i||^2 cancelled, and the absolute threshold called
+# a point of leverage 1 - 1e-14 interpolated (fixed by the explicit projection
+# of rows near leverage one); with an intercept, centring with the outlier
+# row's column means spread eps * scale over the other rows (fixed by the
+# row-wise stable QR route for ridgeless fits of full column rank).
+@pytest.mark.parametrize("scale", [1e1, 1e2, 1e3, 1e5, 1e7])
+@pytest.mark.parametrize("fit_intercept", [False, True])
 def test_loo_leverage_near_one(scale, fit_intercept):
     X, y, truth, err_bf = _leverage_case(scale, fit_intercept)
     e, rec = _call(MinNormRegressor(fit_intercept=fit_intercept).loo_residuals, X, y)

@@ -256,3 +256,39 @@ def test_svd_routes_run_blas_on_one_thread(monkeypatch):
     assert len(seen) == 3
     assert all(c == {1} for c in seen)
     assert after == {2}
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_loo_qr_route_equals_svd_route_and_refuses_rank_deficiency(fit_intercept):
+    rng = np.random.default_rng(10)
+    X, Y = rng.standard_normal((30, 6)) + 3.0, rng.standard_normal((30, 2))
+    loo_q, gcv_q = spec.loo_gcv_qr(X, Y, fit_intercept=fit_intercept)
+    loo_s, gcv_s = spec.loo_gcv_svd(X, Y, [0.0], fit_intercept=fit_intercept)
+    np.testing.assert_allclose(loo_q, loo_s[0], rtol=1e-10)
+    np.testing.assert_allclose(gcv_q, gcv_s[0], rtol=1e-10)
+    X[:, 5] = X[:, 1]  # rank-deficient: the SVD route must apply the cut
+    assert spec.loo_gcv_qr(X, Y, fit_intercept=fit_intercept) is None
+    assert spec.loo_gcv_qr(X[:6], Y[:6], fit_intercept=fit_intercept) is None  # p >= n
+
+
+def test_loo_qr_route_is_row_wise_stable_next_to_an_outlier_row():
+    # row 0 is 1e6 times the others (leverage ~1 - 1e-12): centring with the
+    # column means spreads eps * 1e6 over every other row, the sorted,
+    # pivoted QR of [1, X] does not; the truth is brute-force refits
+    rng = np.random.default_rng(11)
+    n, p = 14, 4
+    X = rng.standard_normal((n, p))
+    X[0] *= 1e6
+    y = rng.standard_normal(n)
+    refits = np.empty(n)
+    for i in range(n):
+        keep = np.arange(n) != i
+        A = np.column_stack([np.ones(n - 1), X[keep]])
+        coef = np.linalg.lstsq(A, y[keep], rcond=None)[0]
+        refits[i] = y[i] - np.r_[1.0, X[i]] @ coef
+    qr = spec.loo_gcv_qr(X, y[:, None], fit_intercept=True)[0][:, 0]
+    svd = spec.loo_gcv_svd(X, y[:, None], [0.0], fit_intercept=True)[0][0, :, 0]
+    err_qr = np.linalg.norm(qr - refits) / np.linalg.norm(refits)
+    err_svd = np.linalg.norm(svd - refits) / np.linalg.norm(refits)
+    assert err_qr <= 1e-13
+    assert err_svd > 100 * err_qr  # the defect the QR route removes (negative control)
