@@ -605,14 +605,14 @@ class _SuccessReproduction(Reproduction):
             ax.set_xlabel({"s": "separation s = ‖θ*‖", "w": "true weight w*",
                            "d": "dimension d"}[axis])
             ax.set_ylabel("P(EM from a data point reaches the global max.)")
-            ax.set_ylim(0.5, 1.03)
+            ax.set_ylim(0.45 if axis == "w" else 0.5, 1.03)
             if axis == "d":
                 ax.set_xscale("log")
                 ax.set_xticks(list(spec.d_grid), [str(v) for v in spec.d_grid])
             if axis == "s":
                 s_c = critical_separation(spec.w_star).s_c
                 ax.axvline(s_c, color="gray", linestyle=":", linewidth=1)
-                ax.annotate(f"s_c = {s_c:.3f}", (s_c, 0.52), xytext=(4, 0),
+                ax.annotate(f"s_c = {s_c:.3f}", (s_c, 0.9), xytext=(4, 0),
                             textcoords="offset points", fontsize=8, color="gray")
             ax.legend(fontsize=7, loc="lower left")
         _plot_failure_set(axes[1, 1], spec)
