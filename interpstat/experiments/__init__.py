@@ -41,6 +41,14 @@ REGISTRY = {
         "interpstat.experiments.em_overspecified",
         "EM fitting two components to one Gaussian: (2t)^(-1/2) iterates, n^(-1/4) error",
     ),
+    "em-spurious-k3": Entry(
+        "interpstat.experiments.em_spurious_k3",
+        "EM for k >= 3 separated spherical Gaussians: bad local maxima from data-point starts",
+    ),
+    "em-success": Entry(
+        "interpstat.experiments.em_success",
+        "EM success from random starts vs s, w*, d: known weights fixed vs learned",
+    ),
 }
 
 _LAZY = {"Design": "interpstat.experiments._base", "Reproduction": "interpstat.experiments._base"}
