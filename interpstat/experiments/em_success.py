@@ -57,9 +57,8 @@ from scipy import integrate, interpolate, special, stats
 
 from interpstat.experiments import REGISTRY
 from interpstat.experiments._base import Design, Reproduction
-from interpstat.experiments.em_landscape import critical_separation, model1_branches
 from interpstat.simulation import SimulationResult, simulate
-from interpstat.theory import em_population_step
+from interpstat.theory import em_critical_separation, em_model1_branches, em_population_step
 
 NAME = "em-success"
 DESCRIPTION = REGISTRY[NAME].description
@@ -289,7 +288,7 @@ def model1_success_probability(s, w_star, d=1):
     0.7984
     """
     s, w_star, d = float(s), float(w_star), int(d)
-    branches = model1_branches(s, w_star)
+    branches = em_model1_branches(s, w_star)
     if not np.isfinite(branches.theta_u):
         return 1.0
     if d == 1:
@@ -458,7 +457,7 @@ def _frame(model, s, w_star, d):
 
 def _dense_s(spec, w_star):
     """Separations of the dense curve: avoid ``s_c`` itself, add points just either side."""
-    s_c = critical_separation(w_star).s_c
+    s_c = em_critical_separation(w_star).s_c
     s = np.linspace(0.05, max(spec.s_grid) + 0.1, spec.n_dense)
     return np.unique(np.r_[s[np.abs(s - s_c) > 1e-3], s_c - 1e-6, s_c + 1e-6])
 
@@ -475,7 +474,7 @@ def designs(s):
     list of Design
     """
     w = s.w_star
-    s_c = critical_separation(w).s_c
+    s_c = em_critical_separation(w).s_c
     s_grid = np.array([v for v in s.s_grid if abs(v - s_c) >= 0.1])
     d_grid = np.array(s.d_grid)
     d_dense = np.arange(1, max(s.d_grid) + 1)
@@ -616,7 +615,7 @@ class _SuccessReproduction(Reproduction):
                 ax.set_xscale("log")
                 ax.set_xticks(list(spec.d_grid), [str(v) for v in spec.d_grid])
             if axis == "s":
-                s_c = critical_separation(spec.w_star).s_c
+                s_c = em_critical_separation(spec.w_star).s_c
                 ax.axvline(s_c, color="gray", linestyle=":", linewidth=1)
                 ax.annotate(f"s_c = {s_c:.3f}", (s_c, 0.9), xytext=(4, 0),
                             textcoords="offset points", fontsize=8, color="gray")
@@ -663,7 +662,7 @@ def _plot_failure_set(ax, spec):
     ax.plot(b, a_c, color="C3", linewidth=2, label="a_c(b0): edge of Model 1's failure set")
     ax.fill_between(b, -s - 2.5, a_c, color="C3", alpha=0.15, linewidth=0,
                     label="starts ending at the spurious θ̄")
-    theta_bar = model1_branches(s, w).theta_bar
+    theta_bar = em_model1_branches(s, w).theta_bar
     ax.axhline(theta_bar, color="C3", linestyle=":", linewidth=1,
                label=f"θ̄ = {theta_bar:.3f} (spurious fixed point)")
     ax.axhline(s, color="C0", linestyle=":", linewidth=1, label=f"θ* = {s:g}")

@@ -11,8 +11,12 @@ import pytest
 from scipy import special
 
 from interpstat.experiments import REGISTRY, get
-from interpstat.experiments import em_landscape as el
 from interpstat.experiments import em_success as es
+from interpstat.theory import (
+    em_critical_separation,
+    em_failure_probability,
+    em_model1_branches,
+)
 
 #: Model 1 failure-set edge a_c(b0) at (s, w*) = (2, 0.8), b0 -> a_c: project computation
 #: (bisection on the limit of the population map of eq. (em-reduced), docs/theory.rst),
@@ -67,7 +71,7 @@ def test_model2_always_succeeds(quick_run):
 def test_negative_control_model1_curve_rejected_by_model2(quick_run):
     frame = quick_run["frame"]
     m2 = frame[(frame.model == 2) & (frame.design.str.contains("-s-|-w-|-d-"))]
-    rows = m2[m2.s > el.critical_separation(0.8).s_c + 0.1]
+    rows = m2[m2.s > em_critical_separation(0.8).s_c + 0.1]
     assert len(rows) >= 6
     curve = np.array([es.model1_success_probability(r.s, r.w_star, r.d)
                       for r in rows.itertuples()])
@@ -95,12 +99,12 @@ def test_failure_edge_matches_stored_numbers_and_d1():
     a_c = es.model1_failure_boundary(b, 2.0, 0.8, xtol=1e-9)
     np.testing.assert_allclose(a_c, list(FAILURE_EDGE.values()), atol=5e-7 + 1e-9)
     # a_c(0) is the unstable fixed point of d = 1
-    assert abs(a_c[0] - el.model1_branches(2.0, 0.8).theta_u) < 2e-9
+    assert abs(a_c[0] - em_model1_branches(2.0, 0.8).theta_u) < 2e-9
     # either side of the edge: failure below, success above (a half-line in a0)
     lim_lo = es.population_limits_2d(a_c - 1e-4, b, 2.0, 0.8, learn_weights=False)
     lim_hi = es.population_limits_2d(a_c + 1e-4, b, 2.0, 0.8, learn_weights=False)
     np.testing.assert_allclose(lim_hi.a, 2.0, atol=1e-8)
-    np.testing.assert_allclose(lim_lo.a, el.model1_branches(2.0, 0.8).theta_bar, atol=1e-8)
+    np.testing.assert_allclose(lim_lo.a, em_model1_branches(2.0, 0.8).theta_bar, atol=1e-8)
     far = es.population_limits_2d(np.full(b.size, -4.0), b, 2.0, 0.8, learn_weights=False)
     assert np.all(far.a < 0)
     # Model 2 from the same starts reaches a global maximiser
@@ -112,7 +116,7 @@ def test_failure_edge_matches_stored_numbers_and_d1():
 
 def test_success_probability_d1_is_the_closed_form():
     for s, w in ((2.0, 0.8), (1.6, 0.7), (3.0, 0.9)):
-        fail = el.failure_probability(s, w)
+        fail = em_failure_probability(s, w)
         assert abs(es.model1_success_probability(s, w) - (1 - float(fail))) < 1e-12
     assert es.model1_success_probability(1.0, 0.8) == 1.0  # below s_c(0.8) = 1.137
 
