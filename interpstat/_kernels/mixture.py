@@ -16,6 +16,12 @@ lose digits to cancellation when the data sit far from the origin:
 Rows are processed in chunks of fixed size (independent of the thread
 count); each chunk writes its partial sums to its own slot and the caller
 adds the slots serially, so results do not depend on the number of threads.
+Inside a chunk, sub-blocks of ``_SUB`` rows are transposed so that every loop
+over rows is unit-stride and LLVM vectorises it; the exponentials are taken
+by :func:`_exp_nonpos` (a vectorisable exp, at most 1 ulp from libm's, since
+``math.exp`` is a scalar call), and sums over rows run in four interleaved
+partial sums -- a fixed order, so results stay reproducible.  There is no
+fastmath: NaN and inf propagate as in plain float64 arithmetic.
 All arithmetic is in float64 whatever the precision of ``X``.
 """
 
@@ -130,65 +136,132 @@ def _exp_nonpos(x, out, tbuf, sbuf):
 
 @jit()
 def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
+    # As _chunk_diag: transposed sub-blocks of _SUB rows, unit-stride row
+    # loops, vectorised exponentials, four interleaved partial sums.
     n, d = X.shape
     K = means.shape[0]
     want_resp = log_resp.shape[0] > 0
     want_norm = log_norm.shape[0] > 0
     lo = c * CHUNK
     hi = min(n, lo + CHUNK)
-    diff = np.empty((K, d))
-    lp = np.empty(K)
-    ex = np.empty(K)
+    xt = np.empty((d, _SUB))
+    dk = np.empty((d, _SUB))
+    lp = np.empty((K, _SUB))
+    ex = np.empty((K, _SUB))
+    mx = np.empty(_SUB)
+    tot = np.empty(_SUB)
+    y = np.empty(_SUB)
+    w1 = np.empty(_SUB)
+    w2 = np.empty(_SUB)
+    w3 = np.empty(_SUB)
     # chunk-local accumulators, copied out at the end
     a_nk = np.zeros(K)
     a_s1 = np.zeros((K, d))
-    a_s2 = np.zeros((K, d, d) if moments else (0, 0, 0))
+    a_s2 = np.zeros((K, d, d))
     acc_ll = 0.0
-    for i in range(lo, hi):
+    for b0 in range(lo, hi, _SUB):
+        m = min(hi, b0 + _SUB) - b0
+        m4 = m - m % 4
+        for i in range(m):
+            for j in range(d):
+                xt[j, i] = np.float64(X[b0 + i, j])
         for k in range(K):
+            q = lp[k]
+            for i in range(m):
+                q[i] = 0.0
             for j in range(d):
-                diff[k, j] = np.float64(X[i, j]) - means[k, j]
-            # y = (x - m_k) @ U_k = U_k^T (x - m_k), reading U_k^T row by row
-            q = 0.0
-            for j in range(d):
-                y = 0.0
-                for m in range(j + 1):
-                    y += prec_t[k, j, m] * diff[k, m]
-                q += y * y
-            lp[k] = log_const[k] - 0.5 * q
-        mx = lp[0]
+                mkj = means[k, j]
+                xj = xt[j]
+                dj = dk[j]
+                for i in range(m):
+                    dj[i] = xj[i] - mkj
+                # y = (x - m_k) @ U_k = U_k^T (x - m_k), reading U_k^T row by row
+                for i in range(m):
+                    y[i] = 0.0
+                for jj in range(j + 1):
+                    u = prec_t[k, j, jj]
+                    dl = dk[jj]
+                    for i in range(m):
+                        y[i] += u * dl[i]
+                for i in range(m):
+                    q[i] += y[i] * y[i]
+            ck = log_const[k]
+            for i in range(m):
+                q[i] = ck - 0.5 * q[i]
+        for i in range(m):
+            mx[i] = lp[0, i]
         for k in range(1, K):
-            if lp[k] > mx:
-                mx = lp[k]
-        tot = 0.0
+            for i in range(m):
+                v = lp[k, i]
+                mx[i] = v if v > mx[i] else mx[i]
+        for i in range(m):
+            tot[i] = 0.0
         for k in range(K):
-            ex[k] = math.exp(lp[k] - mx)
-            tot += ex[k]
-        lse = mx + math.log(tot)
-        acc_ll += lse
-        if want_norm:
-            log_norm[i] = lse
-        inv_tot = 1.0 / tot
-        for k in range(K):
+            for i in range(m):
+                w1[i] = lp[k, i] - mx[i]
+            _exp_nonpos(w1[:m], ex[k], w2, w3)
+            exk = ex[k]
+            for i in range(m):
+                tot[i] += exk[i]
+        for i in range(m):
+            lse = mx[i] + math.log(tot[i])
+            acc_ll += lse
+            if want_norm:
+                log_norm[b0 + i] = lse
             if want_resp:
-                log_resp[i, k] = lp[k] - lse
-            r = ex[k] * inv_tot  # exp(lp_k - lse) without a second exp
-            a_nk[k] += r
+                for k in range(K):
+                    log_resp[b0 + i, k] = lp[k, i] - lse
+            w1[i] = 1.0 / tot[i]
+        for k in range(K):
+            r = ex[k]
+            for i in range(m):
+                r[i] *= w1[i]  # exp(lp_k - lse) without a second exp
+            n0 = n1 = n2 = n3 = 0.0
+            for i in range(0, m4, 4):
+                n0 += r[i]
+                n1 += r[i + 1]
+                n2 += r[i + 2]
+                n3 += r[i + 3]
+            for i in range(m4, m):
+                n0 += r[i]
+            a_nk[k] += (n0 + n1) + (n2 + n3)
             for j in range(d):
-                a_s1[k, j] += r * diff[k, j]
-            if moments:
-                for j in range(d):
-                    rj = r * diff[k, j]
-                    for m in range(j + 1):
-                        a_s2[k, j, m] += rj * diff[k, m]
+                mkj = means[k, j]
+                xj = xt[j]
+                dj = dk[j]
+                for i in range(m):
+                    dj[i] = xj[i] - mkj
+                for i in range(m):
+                    y[i] = r[i] * dj[i]  # r (x_j - m_kj)
+                f0 = f1 = f2 = f3 = 0.0
+                for i in range(0, m4, 4):
+                    f0 += y[i]
+                    f1 += y[i + 1]
+                    f2 += y[i + 2]
+                    f3 += y[i + 3]
+                for i in range(m4, m):
+                    f0 += y[i]
+                a_s1[k, j] += (f0 + f1) + (f2 + f3)
+                if moments:
+                    for jj in range(j + 1):
+                        dl = dk[jj]
+                        g0 = g1 = g2 = g3 = 0.0
+                        for i in range(0, m4, 4):
+                            g0 += y[i] * dl[i]
+                            g1 += y[i + 1] * dl[i + 1]
+                            g2 += y[i + 2] * dl[i + 2]
+                            g3 += y[i + 3] * dl[i + 3]
+                        for i in range(m4, m):
+                            g0 += y[i] * dl[i]
+                        a_s2[k, j, jj] += (g0 + g1) + (g2 + g3)
     ll[c] = acc_ll
     for k in range(K):
         nk[c, k] = a_nk[k]
         for j in range(d):
             s1[c, k, j] = a_s1[k, j]
             if moments:
-                for m in range(d):
-                    s2[c, k, j, m] = a_s2[k, j, m]
+                for jj in range(d):
+                    s2[c, k, j, jj] = a_s2[k, j, jj]
 
 
 @jit(parallel=True)
