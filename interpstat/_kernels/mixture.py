@@ -729,7 +729,13 @@ def symmetric_restarts(X, theta, w, learn_w, max_iter, tol):
 
     with ``w`` held fixed when ``learn_w`` is false.  Iteration ``t`` stops the
     run when the mean log-likelihood at the parameters entering it differs
-    from the previous one by less than ``tol`` (scikit-learn's rule).
+    from the previous one by less than ``tol`` (scikit-learn's rule, as in
+    ``GaussianMixtureEM``).  With ``tol <= 0`` that test can never hold, so
+    the log-likelihood is evaluated only where it is returned (the last
+    iteration and the final parameters); no result changes.  The
+    exponentials are vectorised (:func:`_expm1_nonpos`, at most 2 ulp), and
+    ``tanh`` and ``log cosh`` come from one of them per row (see
+    :func:`_sym_pass`).
 
     Parameters
     ----------
