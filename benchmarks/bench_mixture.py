@@ -108,8 +108,8 @@ def main(argv=None):
     import os
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    print(f"medians of {args.repeat} interleaved runs "
-          f"({args.restart_repeat} for em_restarts)")
+    restart_repeat = args.repeat if args.quick else args.restart_repeat
+    print(f"medians of {args.repeat} interleaved runs ({restart_repeat} for em_restarts)")
     ok = True
     for n, d, k, ct in EMIteration.params:
         param = (2000 if args.quick else n, d, k, ct)
@@ -123,7 +123,7 @@ def main(argv=None):
     n, d, R = SymmetricRestarts.params[0]
     param = (1000, d, 50) if args.quick else (n, d, R)
     med = _interleaved(SymmetricRestarts(), param, ["time_model1", "time_model2"],
-                       args.repeat if args.quick else args.restart_repeat)
+                       restart_repeat)
     for m in ("time_model1", "time_model2"):
         print(f"em_restarts {m[5:]}, n={param[0]}, d={d}, {param[2]} restarts x 200 "
               f"iterations: {med[m]:7.2f} s   (target < 10)")
