@@ -112,3 +112,17 @@ def symmetric_em(X, theta, w, learn_w, n_iter):
             w = r1.mean()
     lls.append(log_lik(theta, w)[0].mean())
     return theta, w, np.array(lls)
+
+
+def symmetric_row(b, half_sq, w, dps=50):
+    """One row of the symmetric model in ``mpmath`` with ``dps`` digits.
+
+    With ``b = <theta, x>`` and ``half_sq = |theta|^2 / 2``, returns
+    ``(2 r - 1, log(w e^b + (1 - w) e^-b) - half_sq)`` where
+    ``r = w e^b / (w e^b + (1 - w) e^-b)`` is the responsibility of ``+theta``
+    (the textbook forms, no tanh or log-cosh identity), rounded to float.
+    """
+    with mpmath.workdps(dps):
+        b, w = mpmath.mpf(b), mpmath.mpf(w)
+        p, q = w * mpmath.exp(b), (1 - w) * mpmath.exp(-b)
+        return float((p - q) / (p + q)), float(mpmath.log(p + q) - mpmath.mpf(half_sq))

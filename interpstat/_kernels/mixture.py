@@ -16,6 +16,12 @@ lose digits to cancellation when the data sit far from the origin:
 Rows are processed in chunks of fixed size (independent of the thread
 count); each chunk writes its partial sums to its own slot and the caller
 adds the slots serially, so results do not depend on the number of threads.
+Inside a chunk, sub-blocks of ``_SUB`` rows are transposed so that every loop
+over rows is unit-stride and LLVM vectorises it; the exponentials are taken
+by :func:`_exp_nonpos` (a vectorisable exp, at most 1 ulp from libm's, since
+``math.exp`` is a scalar call), and sums over rows run in four interleaved
+partial sums -- a fixed order, so results stay reproducible.  There is no
+fastmath: NaN and inf propagate as in plain float64 arithmetic.
 All arithmetic is in float64 whatever the precision of ``X``.
 """
 
@@ -38,10 +44,35 @@ __all__ = [
 #: hence results are the same for any thread count).
 CHUNK = 1024
 
-#: Rows per product in the log-likelihood of the restart kernel: the
-#: ``log1p`` terms of a block are summed as the log of a product of numbers
-#: in [1, 2], one logarithm per block instead of one per row.
-_PROD_BLOCK = 64
+#: Rows per block of the restart kernel: the exponentials of a block are
+#: evaluated in vectorised loops on scratch arrays, and the ``log1p`` terms of
+#: a block are summed as the log of a product of numbers in [1, 2] (at most
+#: ``2**_BLOCK``, far from overflow), one logarithm per block instead of one
+#: per row.
+_BLOCK = 256
+
+#: Rows per transposed sub-block inside a chunk of the fused diagonal pass.
+_SUB = 256
+
+# exp(x) = 2**k exp(r): constants of the range reduction (fdlibm's two-part
+# log 2, whose high part has trailing zero bits so that k * _LN2_HI is exact)
+# and 1/j! for the Taylor polynomial of exp(r).
+_INV_LN2 = 1.4426950408889634
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_SHIFTER = 6755399441055744.0  # 1.5 * 2**52
+_SHIFT_BITS = 0x4338000000000000  # its bit pattern
+_E3 = 1.0 / 6.0
+_E4 = 1.0 / 24.0
+_E5 = 1.0 / 120.0
+_E6 = 1.0 / 720.0
+_E7 = 1.0 / 5040.0
+_E8 = 1.0 / 40320.0
+_E9 = 1.0 / 362880.0
+_E10 = 1.0 / 3628800.0
+_E11 = 1.0 / 39916800.0
+_E12 = 1.0 / 479001600.0
+_E13 = 1.0 / 6227020800.0
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -52,66 +83,185 @@ def n_chunks(n):
 
 
 @jit()
+def _exp_nonpos(x, out, tbuf, sbuf):
+    """``out[i] = exp(x[i])`` for ``x[i] <= 0`` (or NaN), in loops LLVM vectorises.
+
+    ``math.exp`` is a libm call that stays scalar; here ``x = k log 2 + r``
+    with ``k = round(x / log 2)`` (by the round-to-nearest of adding
+    ``1.5 * 2**52``, whose low mantissa bits are then ``k``), ``|r| <= 0.35``
+    from a two-part (Cody-Waite) ``log 2``, ``exp(r)`` by its Taylor
+    polynomial of degree 13 (truncation below ``4e-18`` relative) in Horner
+    form, and ``2**k`` built in exponent fields through integer views, as
+    ``2**h 2**(k - h)`` with ``h = floor(k / 2)`` so that both factors are
+    normal numbers and only the last product rounds into the subnormal range.
+    Arguments below -746 are clamped to it (``exp(-746)`` rounds to 0, as does
+    ``exp(-inf)``); NaN stays NaN.  Measured error: at most 1 ulp against
+    ``math.exp`` on ``[-708, 0]`` (tests check it on a fine grid), and within
+    one subnormal step below.  ``out``, ``tbuf`` and ``sbuf`` are float64
+    arrays at least as long as ``x``, distinct from it and from each other.
+    """
+    m = x.shape[0]
+    for i in range(m):
+        xi = x[i]
+        xi = -746.0 if xi < -746.0 else xi
+        t = xi * _INV_LN2 + _SHIFTER
+        k = t - _SHIFTER
+        r = (xi - k * _LN2_HI) - k * _LN2_LO
+        p = _E13
+        p = p * r + _E12
+        p = p * r + _E11
+        p = p * r + _E10
+        p = p * r + _E9
+        p = p * r + _E8
+        p = p * r + _E7
+        p = p * r + _E6
+        p = p * r + _E5
+        p = p * r + _E4
+        p = p * r + _E3
+        p = p * r + 0.5
+        p = p * r + 1.0
+        out[i] = p * r + 1.0
+        tbuf[i] = t
+    ti = tbuf.view(np.int64)
+    si = sbuf.view(np.int64)
+    for i in range(m):
+        # the bits of 1.5 * 2**52 + k are _SHIFT_BITS + k; 2**j has (j + 1023) << 52
+        k = ti[i] - _SHIFT_BITS
+        h = k >> 1
+        si[i] = (h + 1023) << 52
+        ti[i] = (k - h + 1023) << 52
+    for i in range(m):
+        out[i] = (out[i] * sbuf[i]) * tbuf[i]
+
+
+@jit()
 def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
+    # As _chunk_diag: transposed sub-blocks of _SUB rows, unit-stride row
+    # loops, vectorised exponentials, four interleaved partial sums.
     n, d = X.shape
     K = means.shape[0]
     want_resp = log_resp.shape[0] > 0
     want_norm = log_norm.shape[0] > 0
     lo = c * CHUNK
     hi = min(n, lo + CHUNK)
-    diff = np.empty((K, d))
-    lp = np.empty(K)
-    ex = np.empty(K)
+    xt = np.empty((d, _SUB))
+    dk = np.empty((d, _SUB))
+    lp = np.empty((K, _SUB))
+    ex = np.empty((K, _SUB))
+    mx = np.empty(_SUB)
+    tot = np.empty(_SUB)
+    y = np.empty(_SUB)
+    w1 = np.empty(_SUB)
+    w2 = np.empty(_SUB)
+    w3 = np.empty(_SUB)
     # chunk-local accumulators, copied out at the end
     a_nk = np.zeros(K)
     a_s1 = np.zeros((K, d))
-    a_s2 = np.zeros((K, d, d) if moments else (0, 0, 0))
+    a_s2 = np.zeros((K, d, d))
     acc_ll = 0.0
-    for i in range(lo, hi):
+    for b0 in range(lo, hi, _SUB):
+        m = min(hi, b0 + _SUB) - b0
+        m4 = m - m % 4
+        for i in range(m):
+            for j in range(d):
+                xt[j, i] = np.float64(X[b0 + i, j])
         for k in range(K):
+            q = lp[k]
+            for i in range(m):
+                q[i] = 0.0
             for j in range(d):
-                diff[k, j] = np.float64(X[i, j]) - means[k, j]
-            # y = (x - m_k) @ U_k = U_k^T (x - m_k), reading U_k^T row by row
-            q = 0.0
-            for j in range(d):
-                y = 0.0
-                for m in range(j + 1):
-                    y += prec_t[k, j, m] * diff[k, m]
-                q += y * y
-            lp[k] = log_const[k] - 0.5 * q
-        mx = lp[0]
+                mkj = means[k, j]
+                xj = xt[j]
+                dj = dk[j]
+                for i in range(m):
+                    dj[i] = xj[i] - mkj
+                # y = (x - m_k) @ U_k = U_k^T (x - m_k), reading U_k^T row by row
+                for i in range(m):
+                    y[i] = 0.0
+                for jj in range(j + 1):
+                    u = prec_t[k, j, jj]
+                    dl = dk[jj]
+                    for i in range(m):
+                        y[i] += u * dl[i]
+                for i in range(m):
+                    q[i] += y[i] * y[i]
+            ck = log_const[k]
+            for i in range(m):
+                q[i] = ck - 0.5 * q[i]
+        for i in range(m):
+            mx[i] = lp[0, i]
         for k in range(1, K):
-            if lp[k] > mx:
-                mx = lp[k]
-        tot = 0.0
+            for i in range(m):
+                v = lp[k, i]
+                mx[i] = v if v > mx[i] else mx[i]
+        for i in range(m):
+            tot[i] = 0.0
         for k in range(K):
-            ex[k] = math.exp(lp[k] - mx)
-            tot += ex[k]
-        lse = mx + math.log(tot)
-        acc_ll += lse
-        if want_norm:
-            log_norm[i] = lse
-        inv_tot = 1.0 / tot
-        for k in range(K):
+            for i in range(m):
+                w1[i] = lp[k, i] - mx[i]
+            _exp_nonpos(w1[:m], ex[k], w2, w3)
+            exk = ex[k]
+            for i in range(m):
+                tot[i] += exk[i]
+        for i in range(m):
+            lse = mx[i] + math.log(tot[i])
+            acc_ll += lse
+            if want_norm:
+                log_norm[b0 + i] = lse
             if want_resp:
-                log_resp[i, k] = lp[k] - lse
-            r = ex[k] * inv_tot  # exp(lp_k - lse) without a second exp
-            a_nk[k] += r
+                for k in range(K):
+                    log_resp[b0 + i, k] = lp[k, i] - lse
+            w1[i] = 1.0 / tot[i]
+        for k in range(K):
+            r = ex[k]
+            for i in range(m):
+                r[i] *= w1[i]  # exp(lp_k - lse) without a second exp
+            n0 = n1 = n2 = n3 = 0.0
+            for i in range(0, m4, 4):
+                n0 += r[i]
+                n1 += r[i + 1]
+                n2 += r[i + 2]
+                n3 += r[i + 3]
+            for i in range(m4, m):
+                n0 += r[i]
+            a_nk[k] += (n0 + n1) + (n2 + n3)
             for j in range(d):
-                a_s1[k, j] += r * diff[k, j]
-            if moments:
-                for j in range(d):
-                    rj = r * diff[k, j]
-                    for m in range(j + 1):
-                        a_s2[k, j, m] += rj * diff[k, m]
+                mkj = means[k, j]
+                xj = xt[j]
+                dj = dk[j]
+                for i in range(m):
+                    dj[i] = xj[i] - mkj
+                for i in range(m):
+                    y[i] = r[i] * dj[i]  # r (x_j - m_kj)
+                f0 = f1 = f2 = f3 = 0.0
+                for i in range(0, m4, 4):
+                    f0 += y[i]
+                    f1 += y[i + 1]
+                    f2 += y[i + 2]
+                    f3 += y[i + 3]
+                for i in range(m4, m):
+                    f0 += y[i]
+                a_s1[k, j] += (f0 + f1) + (f2 + f3)
+                if moments:
+                    for jj in range(j + 1):
+                        dl = dk[jj]
+                        g0 = g1 = g2 = g3 = 0.0
+                        for i in range(0, m4, 4):
+                            g0 += y[i] * dl[i]
+                            g1 += y[i + 1] * dl[i + 1]
+                            g2 += y[i + 2] * dl[i + 2]
+                            g3 += y[i + 3] * dl[i + 3]
+                        for i in range(m4, m):
+                            g0 += y[i] * dl[i]
+                        a_s2[k, j, jj] += (g0 + g1) + (g2 + g3)
     ll[c] = acc_ll
     for k in range(K):
         nk[c, k] = a_nk[k]
         for j in range(d):
             s1[c, k, j] = a_s1[k, j]
             if moments:
-                for m in range(d):
-                    s2[c, k, j, m] = a_s2[k, j, m]
+                for jj in range(d):
+                    s2[c, k, j, jj] = a_s2[k, j, jj]
 
 
 @jit(parallel=True)
@@ -132,52 +282,114 @@ def _pass_chol_serial(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_
 
 @jit()
 def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
+    # Sub-blocks of _SUB rows, transposed into xt, so that every loop over rows
+    # is unit-stride and vectorises (the exponentials through _exp_nonpos);
+    # sums over rows run in four interleaved partial sums (a fixed order).
     n, d = X.shape
     K = means.shape[0]
     want_resp = log_resp.shape[0] > 0
     want_norm = log_norm.shape[0] > 0
     lo = c * CHUNK
     hi = min(n, lo + CHUNK)
-    diff = np.empty((K, d))
-    lp = np.empty(K)
-    ex = np.empty(K)
+    xt = np.empty((d, _SUB))
+    lp = np.empty((K, _SUB))
+    ex = np.empty((K, _SUB))
+    mx = np.empty(_SUB)
+    tot = np.empty(_SUB)
+    w1 = np.empty(_SUB)
+    w2 = np.empty(_SUB)
+    w3 = np.empty(_SUB)
     # chunk-local accumulators, copied out at the end
     a_nk = np.zeros(K)
     a_s1 = np.zeros((K, d))
-    a_s2 = np.zeros((K, d) if moments else (0, 0))
+    a_s2 = np.zeros((K, d))
     acc_ll = 0.0
-    for i in range(lo, hi):
-        for k in range(K):
-            q = 0.0
+    for b0 in range(lo, hi, _SUB):
+        m = min(hi, b0 + _SUB) - b0
+        m4 = m - m % 4
+        for i in range(m):
             for j in range(d):
-                dj = np.float64(X[i, j]) - means[k, j]
-                diff[k, j] = dj
-                y = dj * prec_chol[k, j]
-                q += y * y
-            lp[k] = log_const[k] - 0.5 * q
-        mx = lp[0]
+                xt[j, i] = np.float64(X[b0 + i, j])
+        for k in range(K):
+            q = lp[k]
+            for i in range(m):
+                q[i] = 0.0
+            for j in range(d):
+                mkj = means[k, j]
+                pkj = prec_chol[k, j]
+                xj = xt[j]
+                for i in range(m):
+                    y = (xj[i] - mkj) * pkj
+                    q[i] += y * y
+            ck = log_const[k]
+            for i in range(m):
+                q[i] = ck - 0.5 * q[i]
+        for i in range(m):
+            mx[i] = lp[0, i]
         for k in range(1, K):
-            if lp[k] > mx:
-                mx = lp[k]
-        tot = 0.0
+            for i in range(m):
+                v = lp[k, i]
+                mx[i] = v if v > mx[i] else mx[i]
+        for i in range(m):
+            tot[i] = 0.0
         for k in range(K):
-            ex[k] = math.exp(lp[k] - mx)
-            tot += ex[k]
-        lse = mx + math.log(tot)
-        acc_ll += lse
-        if want_norm:
-            log_norm[i] = lse
-        inv_tot = 1.0 / tot
-        for k in range(K):
+            for i in range(m):
+                w1[i] = lp[k, i] - mx[i]
+            _exp_nonpos(w1[:m], ex[k], w2, w3)
+            exk = ex[k]
+            for i in range(m):
+                tot[i] += exk[i]
+        for i in range(m):
+            lse = mx[i] + math.log(tot[i])
+            acc_ll += lse
+            if want_norm:
+                log_norm[b0 + i] = lse
             if want_resp:
-                log_resp[i, k] = lp[k] - lse
-            r = ex[k] * inv_tot  # exp(lp_k - lse) without a second exp
-            a_nk[k] += r
+                for k in range(K):
+                    log_resp[b0 + i, k] = lp[k, i] - lse
+            w1[i] = 1.0 / tot[i]
+        for k in range(K):
+            r = ex[k]
+            for i in range(m):
+                r[i] *= w1[i]  # exp(lp_k - lse) without a second exp
+            n0 = n1 = n2 = n3 = 0.0
+            for i in range(0, m4, 4):
+                n0 += r[i]
+                n1 += r[i + 1]
+                n2 += r[i + 2]
+                n3 += r[i + 3]
+            for i in range(m4, m):
+                n0 += r[i]
+            a_nk[k] += (n0 + n1) + (n2 + n3)
             for j in range(d):
-                rj = r * diff[k, j]
-                a_s1[k, j] += rj
-                if moments:
-                    a_s2[k, j] += rj * diff[k, j]
+                mkj = means[k, j]
+                xj = xt[j]
+                f0 = f1 = f2 = f3 = 0.0
+                g0 = g1 = g2 = g3 = 0.0
+                for i in range(0, m4, 4):
+                    e0 = xj[i] - mkj
+                    e1 = xj[i + 1] - mkj
+                    e2 = xj[i + 2] - mkj
+                    e3 = xj[i + 3] - mkj
+                    r0 = r[i] * e0
+                    r1 = r[i + 1] * e1
+                    r2 = r[i + 2] * e2
+                    r3 = r[i + 3] * e3
+                    f0 += r0
+                    f1 += r1
+                    f2 += r2
+                    f3 += r3
+                    g0 += r0 * e0
+                    g1 += r1 * e1
+                    g2 += r2 * e2
+                    g3 += r3 * e3
+                for i in range(m4, m):
+                    e0 = xj[i] - mkj
+                    r0 = r[i] * e0
+                    f0 += r0
+                    g0 += r0 * e0
+                a_s1[k, j] += (f0 + f1) + (f2 + f3)
+                a_s2[k, j] += (g0 + g1) + (g2 + g3)
     ll[c] = acc_ll
     for k in range(K):
         nk[c, k] = a_nk[k]
@@ -330,67 +542,161 @@ def em_pass_diag(X, means, prec_chol, log_const, moments=True, log_resp=None, lo
 
 
 @jit()
-def _sym_pass(X, theta, lw1, lw2, acc, tb):
+def _expm1_nonpos(x, out, tbuf, sbuf):
+    """``out[i] = expm1(x[i])`` for ``x[i] <= 0`` (or NaN), in loops LLVM vectorises.
+
+    The reduction of :func:`_exp_nonpos`, ``x = k log 2 + r``, with
+    ``exp(r) - 1 = r Q(r)`` taken from the Taylor polynomial without its
+    leading 1, and ``expm1(x) = 2**k (r Q(r)) + (2**k - 1)``: for ``k = 0``
+    this is ``r Q(r)`` with full relative accuracy near 0 (where
+    ``exp(x) - 1`` would cancel), otherwise ``|expm1(x)| >= 0.29`` and the
+    sum does not cancel.  Arguments below -64 are clamped to it; there the
+    result rounds to -1 exactly as ``expm1`` does.  NaN stays NaN.  Measured
+    error: at most 2 ulp against ``math.expm1``.
+    """
+    m = x.shape[0]
+    for i in range(m):
+        xi = x[i]
+        xi = -64.0 if xi < -64.0 else xi
+        t = xi * _INV_LN2 + _SHIFTER
+        k = t - _SHIFTER
+        r = (xi - k * _LN2_HI) - k * _LN2_LO
+        p = _E13
+        p = p * r + _E12
+        p = p * r + _E11
+        p = p * r + _E10
+        p = p * r + _E9
+        p = p * r + _E8
+        p = p * r + _E7
+        p = p * r + _E6
+        p = p * r + _E5
+        p = p * r + _E4
+        p = p * r + _E3
+        p = p * r + 0.5
+        p = p * r + 1.0
+        out[i] = r * p
+        tbuf[i] = t
+    ti = tbuf.view(np.int64)
+    si = sbuf.view(np.int64)
+    for i in range(m):
+        si[i] = (ti[i] - _SHIFT_BITS + 1023) << 52  # 2**k, k >= -93
+    for i in range(m):
+        sc = sbuf[i]
+        out[i] = sc * out[i] + (sc - 1.0)
+
+
+@jit()
+def _sym_pass(XT, theta, lw1, lw2, want_ll, acc, za, zm, ze, zt, zs):
     """One pass of the symmetric model; returns the sum of row log-likelihoods
-    without the theta-free part ``log phi(x_i)`` and writes ``sum tanh * x`` to
-    ``acc[:d]`` and ``sum tanh`` to ``acc[d]`` (``tb`` is scratch of length
-    ``_PROD_BLOCK``)."""
-    n, d = X.shape
+    without the theta-free part ``log phi(x_i)`` (0 when ``want_ll`` is false)
+    and writes ``sum tanh * x`` to ``acc[:d]`` and ``sum tanh`` to ``acc[d]``
+    (``za, zm, ze, zt, zs`` are float64 scratch of length ``_BLOCK``).
+
+    With ``u = log w + b``, ``v = log(1 - w) - b``, ``b = <theta, x>`` and
+    ``a = u - v``, one exponential ``e = exp(-|a|)``, taken as
+    ``g = expm1(-|a|) = e - 1`` (see :func:`_expm1_nonpos`), gives both
+    ``tanh(a / 2) = sign(a) (1 - e) / (1 + e) = -sign(a) g / (2 + g)`` -- with
+    full relative accuracy also near ``a = 0``, where ``1 - e`` would cancel --
+    and ``log(e^u + e^v) = max(u, v) + log1p(e) = max(u, v) + log(2 + g)``; the
+    ``log1p`` terms of a block are summed as the log of the product of the
+    ``2 + g`` in [1, 2] (one logarithm per block).  No exponential overflows:
+    ``|a| = inf`` (a weight of 0 or 1) gives ``g = -1``, ``tanh = sign(a)``.
+    Sums over rows use four interleaved partial sums (a fixed order,
+    independent of threads) so that the additions overlap.
+    """
+    d, n = XT.shape
     for j in range(d + 1):
         acc[j] = 0.0
     half_sq = 0.0
     for j in range(d):
         half_sq += 0.5 * theta[j] * theta[j]
+    two_nu = lw1 - lw2
     ll = 0.0
-    for lo in range(0, n, _PROD_BLOCK):
-        m = min(n, lo + _PROD_BLOCK) - lo
+    for lo in range(0, n, _BLOCK):
+        m = min(n, lo + _BLOCK) - lo
+        # b_i = <theta, x_i> over the columns of X^T: unit-stride, vectorised
         for i in range(m):
-            b = 0.0
-            for j in range(d):
-                b += theta[j] * np.float64(X[lo + i, j])
-            tb[i] = b
-        prod = 1.0
-        ll_blk = 0.0
-        t_sum = 0.0
-        for i in range(m):
-            u = lw1 + tb[i]
-            v = lw2 - tb[i]
-            # log(e^u + e^v) = max(u, v) + log1p(e), e = exp(-|u - v|), and
-            # tanh(b + nu) = sign(u - v) (1 - e) / (1 + e); branch-free
-            a = u - v
-            e = math.exp(-abs(a))
-            ll_blk += max(u, v)
-            t = math.copysign((1.0 - e) / (1.0 + e), a)
-            prod *= 1.0 + e
-            tb[i] = t
-            t_sum += t
-        ll += ll_blk + math.log(prod)
-        acc[d] += t_sum
-        for j in range(d):
-            s = 0.0
+            zs[i] = theta[0] * np.float64(XT[0, lo + i])
+        for j in range(1, d):
+            tj = theta[j]
             for i in range(m):
-                s += tb[i] * np.float64(X[lo + i, j])
-            acc[j] += s
+                zs[i] += tj * np.float64(XT[j, lo + i])
+        for i in range(m):
+            b = zs[i]
+            # a = u - v as 2 b + 2 nu: exact for w = 1/2, no cancellation of u - v
+            a = 2.0 * b + two_nu
+            za[i] = a
+            zm[i] = max(lw1 + b, lw2 - b)
+            zt[i] = -abs(a)
+        # ze = expm1(-|a|) = e - 1; zt holds -|a| until then, and is scratch after
+        _expm1_nonpos(zt[:m], ze, zs, zt)
+        for i in range(m):
+            em1 = ze[i]
+            zt[i] = math.copysign(-em1 / (2.0 + em1), za[i])
+        m4 = m - m % 4
+        if want_ll:
+            l0 = l1 = l2 = l3 = 0.0
+            p0 = p1 = p2 = p3 = 1.0
+            for i in range(0, m4, 4):
+                l0 += zm[i]
+                l1 += zm[i + 1]
+                l2 += zm[i + 2]
+                l3 += zm[i + 3]
+                p0 *= 2.0 + ze[i]
+                p1 *= 2.0 + ze[i + 1]
+                p2 *= 2.0 + ze[i + 2]
+                p3 *= 2.0 + ze[i + 3]
+            for i in range(m4, m):
+                l0 += zm[i]
+                p0 *= 2.0 + ze[i]
+            ll += ((l0 + l1) + (l2 + l3)) + math.log((p0 * p1) * (p2 * p3))
+        t0 = t1 = t2 = t3 = 0.0
+        for i in range(0, m4, 4):
+            t0 += zt[i]
+            t1 += zt[i + 1]
+            t2 += zt[i + 2]
+            t3 += zt[i + 3]
+        for i in range(m4, m):
+            t0 += zt[i]
+        acc[d] += (t0 + t1) + (t2 + t3)
+        for j in range(d):
+            s0 = s1 = s2 = s3 = 0.0
+            for i in range(0, m4, 4):
+                s0 += zt[i] * np.float64(XT[j, lo + i])
+                s1 += zt[i + 1] * np.float64(XT[j, lo + i + 1])
+                s2 += zt[i + 2] * np.float64(XT[j, lo + i + 2])
+                s3 += zt[i + 3] * np.float64(XT[j, lo + i + 3])
+            for i in range(m4, m):
+                s0 += zt[i] * np.float64(XT[j, lo + i])
+            acc[j] += (s0 + s1) + (s2 + s3)
+    if not want_ll:
+        return 0.0
     return ll - n * half_sq
 
 
 @jit(parallel=True)
-def _sym_restarts(X, log_phi_sum, theta, w, learn_w, max_iter, tol,
+def _sym_restarts(XT, log_phi_sum, theta, w, learn_w, max_iter, tol,
                   lower_bound, log_lik, n_iter, converged):
-    n, d = X.shape
+    d, n = XT.shape
     R = theta.shape[0]
+    # with tol <= 0 the stopping test |lb - prev| < tol never holds, so the
+    # log-likelihood is needed only for the lower bound of the last iteration
+    every = tol > 0.0
     for r in numba.prange(R):
         acc = np.empty(d + 1)
-        tb = np.empty(_PROD_BLOCK)
+        scratch = np.empty((5, _BLOCK))
+        za, zm, ze, zt, zs = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4]
         th = theta[r]
         wr = w[r]
         lb = -np.inf
         it = 0
         conv = False
-        for it in range(1, max_iter + 1):  # noqa: B007 (read after the loop)
+        for it in range(1, max_iter + 1):
             prev = lb
-            ll = _sym_pass(X, th, math.log(wr), math.log1p(-wr), acc, tb)
-            lb = (ll + log_phi_sum) / n
+            want = every or it == max_iter
+            ll = _sym_pass(XT, th, math.log(wr), math.log1p(-wr), want, acc,
+                           za, zm, ze, zt, zs)
+            lb = (ll + log_phi_sum) / n if want else -np.inf
             for j in range(d):
                 th[j] = acc[j] / n
             if learn_w:
@@ -404,7 +710,7 @@ def _sym_restarts(X, log_phi_sum, theta, w, learn_w, max_iter, tol,
         lower_bound[r] = lb
         n_iter[r] = it
         converged[r] = conv
-        ll = _sym_pass(X, th, math.log(wr), math.log1p(-wr), acc, tb)
+        ll = _sym_pass(XT, th, math.log(wr), math.log1p(-wr), True, acc, za, zm, ze, zt, zs)
         log_lik[r] = (ll + log_phi_sum) / n
     return log_lik
 
@@ -423,7 +729,13 @@ def symmetric_restarts(X, theta, w, learn_w, max_iter, tol):
 
     with ``w`` held fixed when ``learn_w`` is false.  Iteration ``t`` stops the
     run when the mean log-likelihood at the parameters entering it differs
-    from the previous one by less than ``tol`` (scikit-learn's rule).
+    from the previous one by less than ``tol`` (scikit-learn's rule, as in
+    ``GaussianMixtureEM``).  With ``tol <= 0`` that test can never hold, so
+    the log-likelihood is evaluated only where it is returned (the last
+    iteration and the final parameters); no result changes.  The
+    exponentials are vectorised (:func:`_expm1_nonpos`, at most 2 ulp), and
+    ``tanh`` and ``log cosh`` come from one of them per row (see
+    :func:`_sym_pass`).
 
     Parameters
     ----------
@@ -455,6 +767,8 @@ def symmetric_restarts(X, theta, w, learn_w, max_iter, tol):
     log_lik = np.empty(R)
     n_iter = np.zeros(R, dtype=np.int64)
     converged = np.zeros(R, dtype=np.bool_)
-    _sym_restarts(X, log_phi_sum, theta, w, bool(learn_w), int(max_iter), float(tol),
+    # rows as columns: the kernel's loops over rows then read unit-stride
+    XT = np.ascontiguousarray(X.T)
+    _sym_restarts(XT, log_phi_sum, theta, w, bool(learn_w), int(max_iter), float(tol),
                   lower_bound, log_lik, n_iter, converged)
     return lower_bound, log_lik, n_iter, converged

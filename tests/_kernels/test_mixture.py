@@ -1,16 +1,22 @@
 """interpstat._kernels.mixture against slow numpy references (tests/naive.py)."""
 
+import math
+
 import numpy as np
 import pytest
 
 from interpstat._jit import num_threads
 from interpstat._kernels.mixture import (
+    _BLOCK,
     CHUNK,
+    _exp_nonpos,
+    _expm1_nonpos,
+    _sym_pass,
     em_pass_chol,
     em_pass_diag,
     symmetric_restarts,
 )
-from tests.naive import em_pass, symmetric_em
+from tests.naive import em_pass, symmetric_em, symmetric_row
 
 
 def _problem(rng, n, d, K, diag, scale=1.0, spread=1.0):
@@ -216,3 +222,108 @@ def test_symmetric_restarts_independent_of_thread_count():
             outs.append((th, w, *symmetric_restarts(X, th, w, True, 20, 0.0)))
     for a, b in zip(*outs, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# ---------------------------------------------------------------------------
+# Vectorised exponentials and the tanh / log-cosh identity of the restart pass
+# ---------------------------------------------------------------------------
+
+_SPECIAL = [0.0, -0.0, -5e-324, -1e-300, -2.0**-60, -1e-8, -0.5 * math.log(2),
+            -math.log(2), -1.0, -64.0, -700.0, -708.39, -709.0, -745.0, -745.1332191019411,
+            -745.2, -746.0, -800.0, -1e3, -np.inf]
+
+
+def _grid():
+    # a fine grid over the whole non-positive range, tiny arguments, the specials;
+    # an odd length so that the vector loops have a remainder
+    return np.concatenate([-np.linspace(0, 750, 300_001), -np.geomspace(1e-300, 1, 2001),
+                           _SPECIAL])
+
+
+def test_exp_nonpos_within_one_ulp():
+    x = _grid()
+    out = np.full_like(x, np.nan)
+    _exp_nonpos(x, out, np.empty_like(x), np.empty_like(x))
+    ref = np.array([math.exp(v) for v in x])
+    normal = ref >= np.finfo(np.float64).tiny
+    assert np.all(np.abs(out - ref)[normal] <= np.spacing(ref[normal]))
+    # subnormal results: within one step of the smallest subnormal
+    assert np.all(np.abs(out - ref)[~normal] <= 5e-324)
+    assert out[x == -np.inf] == 0.0
+    assert np.all(out[x == 0.0] == 1.0)
+    # a negative control: the scalar libm exp with the argument off by 2 ulp fails
+    bad = np.exp(x * (1 + 4 * np.finfo(float).eps))
+    assert np.any(np.abs(bad - ref)[normal] > np.spacing(ref[normal]))
+
+
+def test_expm1_nonpos_within_two_ulp():
+    x = _grid()
+    out = np.full_like(x, np.nan)
+    _expm1_nonpos(x, out, np.empty_like(x), np.empty_like(x))
+    ref = np.array([math.expm1(v) for v in x])
+    np.testing.assert_array_less(np.abs(out - ref), 2.0001 * np.spacing(np.abs(ref)) + 1e-323)
+    # relative accuracy near 0, where exp(x) - 1 cancels
+    tiny = (x < 0) & (x > -1e-8)
+    np.testing.assert_allclose(out[tiny], x[tiny], rtol=1e-8)
+    assert np.all(out[x <= -64] == -1.0)
+
+
+@pytest.mark.parametrize("fn", [_exp_nonpos, _expm1_nonpos])
+def test_vector_exponentials_keep_nan(fn):
+    x = np.array([-1.0, np.nan, -2.0, np.nan, -1e3])
+    out = np.empty(5)
+    fn(x, out, np.empty(5), np.empty(5))
+    assert np.isnan(out[[1, 3]]).all()
+    assert np.isfinite(out[[0, 2, 4]]).all()
+
+
+@pytest.mark.parametrize("w", [0.5, 0.7, 1e-300, 5e-324, 1.0 - 2.0**-53, 1.0])
+def test_sym_pass_tanh_and_log_cosh_identity_at_extremes(w):
+    # one row per call, theta = (1, 0), x = (z, 0): b = z exactly, |theta|^2/2 = 1/2
+    zs = [-1e3, -700.0, -40.0, -18.0, -1.0, -1e-8, -1e-300, 0.0, 1e-300, 1e-8, 1.0, 18.0,
+          40.0, 700.0, 1e3]
+    acc = np.empty(3)
+    scratch = [np.empty(_BLOCK) for _ in range(5)]
+    lw1, lw2 = math.log(w), math.log1p(-w) if w < 1 else -np.inf
+    for z in zs:
+        XT = np.array([[z], [0.0]])
+        ll = _sym_pass(XT, np.array([1.0, 0.0]), lw1, lw2, True, acc, *scratch)
+        t_ref, ll_ref = symmetric_row(z, 0.5, w)
+        # tanh to 2 ulp relative (also near 0) plus the conditioning of
+        # tanh(a / 2) times the rounding of a = 2 b + log w - log(1 - w); the
+        # log-likelihood to 4 ulp of the terms it adds (they may cancel)
+        eps = np.finfo(float).eps
+        scale = abs(z) + abs(lw1) + (abs(lw2) if lw2 > -np.inf else 0.0) + 1.0
+        tol_t = 2 * np.spacing(abs(t_ref)) + (1 - t_ref**2) * 2 * eps * scale + 1e-300
+        assert abs(acc[2] - t_ref) <= tol_t, (z, w)
+        assert abs(acc[0] - t_ref * z) <= abs(z) * tol_t, (z, w)
+        assert abs(ll - ll_ref) <= 4 * eps * scale, (z, w)
+        # without the log-likelihood the same tanh sums, and 0 in its place
+        acc2 = np.empty(3)
+        assert _sym_pass(XT, np.array([1.0, 0.0]), lw1, lw2, False, acc2, *scratch) == 0.0
+        np.testing.assert_array_equal(acc2, acc)
+
+
+def test_sym_pass_the_naive_tanh_form_loses_digits_near_zero():
+    # negative control for the relative-accuracy claim: (1 - e) / (1 + e) with
+    # e = exp(-|a|) is off by far more than 2 ulp at a = 2e-8
+    a = 2e-8
+    e = math.exp(-a)
+    naive = (1 - e) / (1 + e)
+    t_ref = symmetric_row(a / 2, 0.0, 0.5)[0]
+    assert abs(naive - t_ref) > 1e6 * np.spacing(t_ref)
+
+
+def test_symmetric_restarts_tol_zero_skips_only_unused_likelihoods():
+    # tol = 0 never stops a run and skips the log-likelihood of all but the last
+    # iteration; a tol too small to stop any run evaluates it every time: same results
+    rng = np.random.default_rng(11)
+    X = _sym_data(rng, 2 * _BLOCK + 3, 2, 1.0, 0.7)
+    theta0 = rng.standard_normal((5, 2))
+    outs = []
+    for tol in (0.0, 1e-300):
+        th, w = theta0.copy(), np.full(5, 0.7)
+        outs.append((th, w, *symmetric_restarts(X, th, w, True, 7, tol)))
+    for a, b in zip(*outs, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert np.all(outs[0][4] == 7)
