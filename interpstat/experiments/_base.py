@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from interpstat.simulation import simulate
+from interpstat.simulation import SimulationResult, simulate
 
 __all__ = ["Design", "Reproduction"]
 
@@ -116,6 +116,12 @@ class Design:
     ylim : (float, float) or callable, optional
         Vertical limits, or ``ylim(simulated, dense) -> (low, high)`` given the
         design's rows of the simulated and theory frames.
+    batch : int, optional
+        For proportions over many cheap draws (e.g. EM starts): a replicate
+        returns ``batch`` 0/1 draws as metrics of any names; each cell then
+        runs ``max(2, ceil(n_reps / batch))`` replicates and the first
+        ``n_reps`` draws are pooled into the one metric ``metric``, so
+        ``n_reps`` counts draws, not replicates.
     """
 
     name: str
@@ -139,6 +145,7 @@ class Design:
     logy: bool = True
     threshold: float | None = None
     ylim: tuple | Callable | None = None
+    batch: int | None = None
 
     def __post_init__(self):
         n_points = len(self.grid)
@@ -204,6 +211,28 @@ class Design:
 # ---------------------------------------------------------------------------
 # Reproductions
 # ---------------------------------------------------------------------------
+
+
+def _pool(result, metric, n_draws):
+    """One metric ``metric`` of shape ``(n_cells, n_draws)`` from a batched design's metrics.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        Each replicate's metrics are one batch of 0/1 draws.
+    metric : str
+    n_draws : int
+
+    Returns
+    -------
+    SimulationResult
+    """
+    draws = np.concatenate([result.draws[m] for m in result.metrics], axis=1)
+    return SimulationResult(
+        grid=result.grid, n_reps=n_draws, entropy=result.entropy,
+        draws={metric: draws[:, :n_draws]}, config=result.config,
+        spawn_key=result.spawn_key,
+    )
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -366,15 +395,18 @@ class Reproduction:
         seeds = np.random.SeedSequence(random_state).spawn(len(designs))
         frames = []
         for design, seed in zip(designs, seeds, strict=True):
+            batched = design.batch is not None
             result = simulate(
                 design.replicate,
                 [dict(cell) for cell in design.cells],
-                design.n_reps,
+                max(2, -(-design.n_reps // design.batch)) if batched else design.n_reps,
                 random_state=seed,
                 n_jobs=n_jobs,
                 progress=progress,
                 config={"name": design.name},
             )
+            if batched:
+                result = _pool(result, design.metric, design.n_reps)
             frames.append(self._summarise(design, result, level, curve_names))
         columns = ["design", *self._grid_columns(designs), *_SUMMARY, *curve_names, "covered"]
         frame = pd.concat(frames, ignore_index=True)[columns]

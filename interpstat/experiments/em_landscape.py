@@ -38,7 +38,6 @@ Every number is computed by this module from the population map; none is
 copied from the paper.
 """
 
-import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -48,7 +47,6 @@ import pandas as pd
 
 from interpstat.experiments import REGISTRY
 from interpstat.experiments._base import Design, Reproduction
-from interpstat.simulation import SimulationResult, simulate
 from interpstat.theory import (
     em_basin_boundary,
     em_critical_separation,
@@ -213,6 +211,7 @@ def designs(s):
     shared = {
         "n_reps": s.n_starts, "x": "s", "interval": s.interval, "logx": False,
         "logy": False, "xlabel": "separation s = θ*", "ylabel": "P(EM fails)",
+        "metric": "fail", "batch": s.batch,
     }
     out = []
     for w_star in s.w_stars:
@@ -316,47 +315,8 @@ def landscape(s):
 # ---------------------------------------------------------------------------
 
 
-def _pool(result, n_starts):
-    """One metric ``"fail"`` of shape ``(n_cells, n_starts)`` from the per-start metrics."""
-    draws = np.concatenate([result.draws[m] for m in result.metrics], axis=1)
-    return SimulationResult(
-        grid=result.grid, n_reps=draws.shape[1], entropy=result.entropy,
-        draws={"fail": draws[:, :n_starts]}, config=result.config,
-        spawn_key=result.spawn_key,
-    )
-
-
 class _LandscapeReproduction(Reproduction):
-    """A :class:`Reproduction` whose replicates are batches of starts, pooled per cell."""
-
-    def simulate_frame(self, spec, *, random_state=0, n_jobs=None, progress=False, level=None):
-        """Simulate every design (``n_starts / batch`` replicates of ``batch`` starts per cell).
-
-        Returns
-        -------
-        pandas.DataFrame
-            As :meth:`Reproduction.simulate_frame`, ``n_reps`` counting starts.
-        """
-        level = spec.level if level is None else level
-        designs_ = self.design_list(spec)
-        curve_names = self._curve_names(designs_)
-        seeds = np.random.SeedSequence(random_state).spawn(len(designs_))
-        frames = []
-        for design, seed in zip(designs_, seeds, strict=True):
-            batch = design.cells[0]["batch"]
-            result = simulate(
-                design.replicate, [dict(c) for c in design.cells],
-                max(2, -(-design.n_reps // batch)), random_state=seed, n_jobs=n_jobs,
-                progress=progress, config={"name": design.name},
-            )
-            pooled = _pool(result, design.n_reps)
-            single = dataclasses.replace(design, metric="fail")
-            frames.append(self._summarise(single, pooled, level, curve_names))
-        columns = ["design", *self._grid_columns(designs_), "n_reps", "sim_mean", "sim_se",
-                   "ci_low", "ci_high", *curve_names, "covered"]
-        frame = pd.concat(frames, ignore_index=True)[columns]
-        frame.attrs["level"] = level
-        return frame
+    """The base's batched designs (starts pooled per cell), with its own figure and report."""
 
     def figure(self, spec, frame, dense):
         """Six panels: the two EM landscapes, ``s_c(w*)``, the branches, failures, basins.

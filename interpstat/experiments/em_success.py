@@ -45,7 +45,6 @@ These are the project's computations from the population map (docs/theory.rst);
 no number is copied from the paper.
 """
 
-import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -57,7 +56,6 @@ from scipy import integrate, interpolate, special, stats
 
 from interpstat.experiments import REGISTRY
 from interpstat.experiments._base import Design, Reproduction
-from interpstat.simulation import SimulationResult, simulate
 from interpstat.theory import em_critical_separation, em_model1_branches, em_population_step
 
 NAME = "em-success"
@@ -505,6 +503,7 @@ def designs(s):
                     replicate=population_replicate if kind == "population"
                     else sample_replicate,
                     grid=grid, cells=cells, n_reps=n_reps, theory=_theory,
+                    metric="success", batch=base["batch"],
                     curves={"exact": f"Model {model}: population success probability"},
                     dense=dense, x=x, interval=s.interval, logx=False, logy=False,
                     xlabel=xlabel, ylabel="P(EM reaches the global maximum)",
@@ -521,47 +520,8 @@ def designs(s):
 # ---------------------------------------------------------------------------
 
 
-def _pool(result, n_starts):
-    """One metric ``"success"`` of shape ``(n_cells, n_starts)`` from the per-start metrics."""
-    draws = np.concatenate([result.draws[m] for m in result.metrics], axis=1)
-    return SimulationResult(
-        grid=result.grid, n_reps=draws.shape[1], entropy=result.entropy,
-        draws={"success": draws[:, :n_starts]}, config=result.config,
-        spawn_key=result.spawn_key,
-    )
-
-
 class _SuccessReproduction(Reproduction):
-    """A :class:`Reproduction` whose replicates are batches of starts, pooled per cell."""
-
-    def simulate_frame(self, spec, *, random_state=0, n_jobs=None, progress=False, level=None):
-        """Simulate every design (``n_reps / batch`` replicates of ``batch`` starts per cell).
-
-        Returns
-        -------
-        pandas.DataFrame
-            As :meth:`Reproduction.simulate_frame`, ``n_reps`` counting starts.
-        """
-        level = spec.level if level is None else level
-        designs_ = self.design_list(spec)
-        curve_names = self._curve_names(designs_)
-        seeds = np.random.SeedSequence(random_state).spawn(len(designs_))
-        frames = []
-        for design, seed in zip(designs_, seeds, strict=True):
-            batch = design.cells[0]["batch"]
-            result = simulate(
-                design.replicate, [dict(c) for c in design.cells],
-                max(2, -(-design.n_reps // batch)), random_state=seed, n_jobs=n_jobs,
-                progress=progress, config={"name": design.name},
-            )
-            pooled = _pool(result, design.n_reps)
-            single = dataclasses.replace(design, metric="success")
-            frames.append(self._summarise(single, pooled, level, curve_names))
-        columns = ["design", *self._grid_columns(designs_), "n_reps", "sim_mean", "sim_se",
-                   "ci_low", "ci_high", *curve_names, "covered"]
-        frame = pd.concat(frames, ignore_index=True)[columns]
-        frame.attrs["level"] = level
-        return frame
+    """The base's batched designs (starts pooled per cell), with its own figure."""
 
     def figure(self, spec, frame, dense):
         """Four panels: success against ``s``, ``w*`` and ``d``; the failure set in the plane.

@@ -197,6 +197,37 @@ def test_path_design_one_cell_many_metrics():
         assert row.covered == result.covers(k, f"m{k}", level=0.9)[0]
 
 
+def batch_replicate(params, rng):
+    draws = rng.random(params["batch"]) < params["prob"]
+    return {f"d{i}": float(v) for i, v in enumerate(draws)}
+
+
+def test_batched_design_pools_draws_into_one_metric():
+    # a replicate returns a batch of 0/1 draws: the base runs ceil(n_reps /
+    # batch) replicates per cell and pools the first n_reps draws
+    probs = np.array([0.1, 0.6])
+
+    def designs(s):
+        return [Design(
+            name="batched", replicate=batch_replicate, grid=pd.DataFrame({"prob": probs}),
+            cells=[{"prob": float(p), "batch": 8} for p in probs], n_reps=s.n_reps,
+            theory=lambda pts: {"exact": pts.prob.to_numpy()}, curves={"exact": "p"},
+            dense=pd.DataFrame({"prob": [0.0, 1.0]}), x="prob", metric="hit",
+            interval="clopper-pearson", batch=8,
+        )]
+
+    frame = toy(designs=designs).simulate_frame(Toy(n_reps=20), random_state=5)
+    assert frame.n_reps.tolist() == [20, 20]
+    seed = np.random.SeedSequence(5).spawn(1)[0]
+    raw = simulate(batch_replicate, [{"prob": float(p), "batch": 8} for p in probs], 3,
+                   random_state=seed, config={"name": "batched"})
+    pooled = np.concatenate([raw.draws[m] for m in raw.metrics], axis=1)[:, :20]
+    np.testing.assert_array_equal(frame.sim_mean.to_numpy(), pooled.mean(axis=1))
+    low, high = proportion_confint(pooled.sum(axis=1), 20, alpha=0.1, method="beta")
+    np.testing.assert_allclose(frame.ci_low, low, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(frame.ci_high, high, rtol=1e-12, atol=1e-15)
+
+
 def test_theory_frame():
     dense = toy().theory_frame(Toy())
     assert list(dense.columns) == ["design", "mu", "prob", "exact", "double"]
