@@ -12,7 +12,8 @@ __all__ = ["cache_enabled", "jit", "num_threads"]
 #: Options every interpstat kernel is compiled with.  ``error_model="numpy"``
 #: gives numpy semantics (inf/nan) for division by zero instead of raising, and
 #: lets numba vectorise divisions.  There is deliberately no blanket fastmath:
-#: it breaks NaN/inf semantics (see STYLE.md).
+#: its "nnan"/"ninf" flags let LLVM assume no NaN or inf, which silently breaks
+#: code that produces or tests for them.
 _BASE_OPTIONS = {"nogil": True, "error_model": "numpy"}
 
 _lock = threading.Lock()
