@@ -541,7 +541,7 @@ def em_pass_diag(X, means, prec_chol, log_const, moments=True, log_resp=None, lo
 # ---------------------------------------------------------------------------
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _expm1_nonpos(x, out, tbuf, sbuf):
     """``out[i] = expm1(x[i])`` for ``x[i] <= 0`` (or NaN), in loops LLVM vectorises.
 
@@ -585,7 +585,7 @@ def _expm1_nonpos(x, out, tbuf, sbuf):
         out[i] = sc * out[i] + (sc - 1.0)
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _sym_pass(XT, theta, lw1, lw2, want_ll, acc, za, zm, ze, zt, zs):
     """One pass of the symmetric model; returns the sum of row log-likelihoods
     without the theta-free part ``log phi(x_i)`` (0 when ``want_ll`` is false)
@@ -674,7 +674,7 @@ def _sym_pass(XT, theta, lw1, lw2, want_ll, acc, za, zm, ze, zt, zs):
     return ll - n * half_sq
 
 
-@jit(parallel=True)
+@jit(parallel=True, fastmath={"contract"})
 def _sym_restarts(XT, log_phi_sum, theta, w, learn_w, max_iter, tol,
                   lower_bound, log_lik, n_iter, converged):
     d, n = XT.shape
