@@ -82,6 +82,37 @@ def n_chunks(n):
     return max(1, -(-n // CHUNK))
 
 
+@jit(fastmath={"contract"})
+def _reduce(x):
+    """``x = k log 2 + r`` with ``k = round(x / log 2)``, ``|r| <= 0.35``:
+    returns ``t = 1.5 * 2**52 + k`` (whose low mantissa bits are ``k``) and
+    ``r``, from the two-part log 2 (``k * _LN2_HI`` is exact)."""
+    t = x * _INV_LN2 + _SHIFTER
+    k = t - _SHIFTER
+    return t, (x - k * _LN2_HI) - k * _LN2_LO
+
+
+@jit(fastmath={"contract"})
+def _taylor_q(r):
+    """``Q(r)`` with ``exp(r) = 1 + r Q(r)``: the Taylor polynomial of degree
+    13 of ``exp`` without its leading 1, in Horner form (truncation below
+    ``4e-18`` relative for ``|r| <= 0.35``; the products and sums may be fused
+    into FMAs, which only removes roundings)."""
+    p = _E13
+    p = p * r + _E12
+    p = p * r + _E11
+    p = p * r + _E10
+    p = p * r + _E9
+    p = p * r + _E8
+    p = p * r + _E7
+    p = p * r + _E6
+    p = p * r + _E5
+    p = p * r + _E4
+    p = p * r + _E3
+    p = p * r + 0.5
+    return p * r + 1.0
+
+
 @jit()
 def _exp_nonpos(x, out, tbuf, sbuf):
     """``out[i] = exp(x[i])`` for ``x[i] <= 0`` (or NaN), in loops LLVM vectorises.
@@ -104,22 +135,8 @@ def _exp_nonpos(x, out, tbuf, sbuf):
     for i in range(m):
         xi = x[i]
         xi = -746.0 if xi < -746.0 else xi
-        t = xi * _INV_LN2 + _SHIFTER
-        k = t - _SHIFTER
-        r = (xi - k * _LN2_HI) - k * _LN2_LO
-        p = _E13
-        p = p * r + _E12
-        p = p * r + _E11
-        p = p * r + _E10
-        p = p * r + _E9
-        p = p * r + _E8
-        p = p * r + _E7
-        p = p * r + _E6
-        p = p * r + _E5
-        p = p * r + _E4
-        p = p * r + _E3
-        p = p * r + 0.5
-        p = p * r + 1.0
+        t, r = _reduce(xi)
+        p = _taylor_q(r)
         out[i] = p * r + 1.0
         tbuf[i] = t
     ti = tbuf.view(np.int64)
@@ -135,25 +152,106 @@ def _exp_nonpos(x, out, tbuf, sbuf):
 
 
 @jit()
-def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
-    # As _chunk_diag: transposed sub-blocks of _SUB rows, unit-stride row
-    # loops, vectorised exponentials, four interleaved partial sums.
-    n, d = X.shape
-    K = means.shape[0]
+def _sum4(v, m):
+    """``sum(v[:m])`` in four interleaved partial sums: the additions overlap,
+    and the order is fixed (independent of threads)."""
+    m4 = m - m % 4
+    a0 = a1 = a2 = a3 = 0.0
+    for i in range(0, m4, 4):
+        a0 += v[i]
+        a1 += v[i + 1]
+        a2 += v[i + 2]
+        a3 += v[i + 3]
+    for i in range(m4, m):
+        a0 += v[i]
+    return (a0 + a1) + (a2 + a3)
+
+
+@jit()
+def _dot4(u, v, m):
+    """``sum(u[:m] * v[:m])`` in the order of :func:`_sum4`."""
+    m4 = m - m % 4
+    a0 = a1 = a2 = a3 = 0.0
+    for i in range(0, m4, 4):
+        a0 += u[i] * v[i]
+        a1 += u[i + 1] * v[i + 1]
+        a2 += u[i + 2] * v[i + 2]
+        a3 += u[i + 3] * v[i + 3]
+    for i in range(m4, m):
+        a0 += u[i] * v[i]
+    return (a0 + a1) + (a2 + a3)
+
+
+@jit()
+def _load_block(X, b0, m, xt):
+    """Rows ``b0 .. b0 + m`` of ``X`` into the columns of ``xt`` (float64), so
+    that the loops over rows that follow are unit-stride and vectorise."""
+    d = X.shape[1]
+    for i in range(m):
+        for j in range(d):
+            xt[j, i] = np.float64(X[b0 + i, j])
+
+
+@jit()
+def _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm, mx, tot, w1, w2, w3):
+    """Log-sum-exp of the block ``lp[:, :m]`` (log-weight plus log-density of
+    each component, rows along the second axis); returns ``acc_ll`` plus the
+    row log-likelihoods (added one by one, the order of a running sum over the
+    chunk) and leaves the responsibilities in ``ex[:, :m]``.
+
+    Each row is shifted by its maximum before the (vectorised) exponentials,
+    so that components far apart or with tiny variances do not underflow the
+    sum; the responsibilities are ``exp(lp - max) / sum`` (no second exp).
+    ``log_resp`` and ``log_norm`` (rows ``b0 ..``) are written when they are
+    not empty; ``mx, tot, w1, w2, w3`` are scratch rows.
+    """
+    K = lp.shape[0]
     want_resp = log_resp.shape[0] > 0
     want_norm = log_norm.shape[0] > 0
+    for i in range(m):
+        mx[i] = lp[0, i]
+    for k in range(1, K):
+        for i in range(m):
+            v = lp[k, i]
+            mx[i] = v if v > mx[i] else mx[i]
+    for i in range(m):
+        tot[i] = 0.0
+    for k in range(K):
+        for i in range(m):
+            w1[i] = lp[k, i] - mx[i]
+        _exp_nonpos(w1[:m], ex[k], w2, w3)
+        exk = ex[k]
+        for i in range(m):
+            tot[i] += exk[i]
+    for i in range(m):
+        lse = mx[i] + math.log(tot[i])
+        acc_ll += lse
+        if want_norm:
+            log_norm[b0 + i] = lse
+        if want_resp:
+            for k in range(K):
+                log_resp[b0 + i, k] = lp[k, i] - lse
+        w1[i] = 1.0 / tot[i]
+    for k in range(K):
+        r = ex[k]
+        for i in range(m):
+            r[i] *= w1[i]
+    return acc_ll
+
+
+@jit()
+def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
+    # As _chunk_diag, with the full triangular factors: y = (x - m_k)^T U_k.
+    n, d = X.shape
+    K = means.shape[0]
     lo = c * CHUNK
     hi = min(n, lo + CHUNK)
     xt = np.empty((d, _SUB))
     dk = np.empty((d, _SUB))
     lp = np.empty((K, _SUB))
     ex = np.empty((K, _SUB))
-    mx = np.empty(_SUB)
-    tot = np.empty(_SUB)
+    sc = np.empty((5, _SUB))
     y = np.empty(_SUB)
-    w1 = np.empty(_SUB)
-    w2 = np.empty(_SUB)
-    w3 = np.empty(_SUB)
     # chunk-local accumulators, copied out at the end
     a_nk = np.zeros(K)
     a_s1 = np.zeros((K, d))
@@ -161,10 +259,7 @@ def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, 
     acc_ll = 0.0
     for b0 in range(lo, hi, _SUB):
         m = min(hi, b0 + _SUB) - b0
-        m4 = m - m % 4
-        for i in range(m):
-            for j in range(d):
-                xt[j, i] = np.float64(X[b0 + i, j])
+        _load_block(X, b0, m, xt)
         for k in range(K):
             q = lp[k]
             for i in range(m):
@@ -188,43 +283,11 @@ def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, 
             ck = log_const[k]
             for i in range(m):
                 q[i] = ck - 0.5 * q[i]
-        for i in range(m):
-            mx[i] = lp[0, i]
-        for k in range(1, K):
-            for i in range(m):
-                v = lp[k, i]
-                mx[i] = v if v > mx[i] else mx[i]
-        for i in range(m):
-            tot[i] = 0.0
-        for k in range(K):
-            for i in range(m):
-                w1[i] = lp[k, i] - mx[i]
-            _exp_nonpos(w1[:m], ex[k], w2, w3)
-            exk = ex[k]
-            for i in range(m):
-                tot[i] += exk[i]
-        for i in range(m):
-            lse = mx[i] + math.log(tot[i])
-            acc_ll += lse
-            if want_norm:
-                log_norm[b0 + i] = lse
-            if want_resp:
-                for k in range(K):
-                    log_resp[b0 + i, k] = lp[k, i] - lse
-            w1[i] = 1.0 / tot[i]
+        acc_ll = _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm,
+                                  sc[0], sc[1], sc[2], sc[3], sc[4])
         for k in range(K):
             r = ex[k]
-            for i in range(m):
-                r[i] *= w1[i]  # exp(lp_k - lse) without a second exp
-            n0 = n1 = n2 = n3 = 0.0
-            for i in range(0, m4, 4):
-                n0 += r[i]
-                n1 += r[i + 1]
-                n2 += r[i + 2]
-                n3 += r[i + 3]
-            for i in range(m4, m):
-                n0 += r[i]
-            a_nk[k] += (n0 + n1) + (n2 + n3)
+            a_nk[k] += _sum4(r, m)
             for j in range(d):
                 mkj = means[k, j]
                 xj = xt[j]
@@ -233,27 +296,10 @@ def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, 
                     dj[i] = xj[i] - mkj
                 for i in range(m):
                     y[i] = r[i] * dj[i]  # r (x_j - m_kj)
-                f0 = f1 = f2 = f3 = 0.0
-                for i in range(0, m4, 4):
-                    f0 += y[i]
-                    f1 += y[i + 1]
-                    f2 += y[i + 2]
-                    f3 += y[i + 3]
-                for i in range(m4, m):
-                    f0 += y[i]
-                a_s1[k, j] += (f0 + f1) + (f2 + f3)
+                a_s1[k, j] += _sum4(y, m)
                 if moments:
                     for jj in range(j + 1):
-                        dl = dk[jj]
-                        g0 = g1 = g2 = g3 = 0.0
-                        for i in range(0, m4, 4):
-                            g0 += y[i] * dl[i]
-                            g1 += y[i + 1] * dl[i + 1]
-                            g2 += y[i + 2] * dl[i + 2]
-                            g3 += y[i + 3] * dl[i + 3]
-                        for i in range(m4, m):
-                            g0 += y[i] * dl[i]
-                        a_s2[k, j, jj] += (g0 + g1) + (g2 + g3)
+                        a_s2[k, j, jj] += _dot4(y, dk[jj], m)
     ll[c] = acc_ll
     for k in range(K):
         nk[c, k] = a_nk[k]
@@ -287,18 +333,12 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
     # sums over rows run in four interleaved partial sums (a fixed order).
     n, d = X.shape
     K = means.shape[0]
-    want_resp = log_resp.shape[0] > 0
-    want_norm = log_norm.shape[0] > 0
     lo = c * CHUNK
     hi = min(n, lo + CHUNK)
     xt = np.empty((d, _SUB))
     lp = np.empty((K, _SUB))
     ex = np.empty((K, _SUB))
-    mx = np.empty(_SUB)
-    tot = np.empty(_SUB)
-    w1 = np.empty(_SUB)
-    w2 = np.empty(_SUB)
-    w3 = np.empty(_SUB)
+    sc = np.empty((5, _SUB))
     # chunk-local accumulators, copied out at the end
     a_nk = np.zeros(K)
     a_s1 = np.zeros((K, d))
@@ -307,9 +347,7 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
     for b0 in range(lo, hi, _SUB):
         m = min(hi, b0 + _SUB) - b0
         m4 = m - m % 4
-        for i in range(m):
-            for j in range(d):
-                xt[j, i] = np.float64(X[b0 + i, j])
+        _load_block(X, b0, m, xt)
         for k in range(K):
             q = lp[k]
             for i in range(m):
@@ -324,43 +362,11 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
             ck = log_const[k]
             for i in range(m):
                 q[i] = ck - 0.5 * q[i]
-        for i in range(m):
-            mx[i] = lp[0, i]
-        for k in range(1, K):
-            for i in range(m):
-                v = lp[k, i]
-                mx[i] = v if v > mx[i] else mx[i]
-        for i in range(m):
-            tot[i] = 0.0
-        for k in range(K):
-            for i in range(m):
-                w1[i] = lp[k, i] - mx[i]
-            _exp_nonpos(w1[:m], ex[k], w2, w3)
-            exk = ex[k]
-            for i in range(m):
-                tot[i] += exk[i]
-        for i in range(m):
-            lse = mx[i] + math.log(tot[i])
-            acc_ll += lse
-            if want_norm:
-                log_norm[b0 + i] = lse
-            if want_resp:
-                for k in range(K):
-                    log_resp[b0 + i, k] = lp[k, i] - lse
-            w1[i] = 1.0 / tot[i]
+        acc_ll = _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm,
+                                  sc[0], sc[1], sc[2], sc[3], sc[4])
         for k in range(K):
             r = ex[k]
-            for i in range(m):
-                r[i] *= w1[i]  # exp(lp_k - lse) without a second exp
-            n0 = n1 = n2 = n3 = 0.0
-            for i in range(0, m4, 4):
-                n0 += r[i]
-                n1 += r[i + 1]
-                n2 += r[i + 2]
-                n3 += r[i + 3]
-            for i in range(m4, m):
-                n0 += r[i]
-            a_nk[k] += (n0 + n1) + (n2 + n3)
+            a_nk[k] += _sum4(r, m)
             for j in range(d):
                 mkj = means[k, j]
                 xj = xt[j]
@@ -558,22 +564,8 @@ def _expm1_nonpos(x, out, tbuf, sbuf):
     for i in range(m):
         xi = x[i]
         xi = -64.0 if xi < -64.0 else xi
-        t = xi * _INV_LN2 + _SHIFTER
-        k = t - _SHIFTER
-        r = (xi - k * _LN2_HI) - k * _LN2_LO
-        p = _E13
-        p = p * r + _E12
-        p = p * r + _E11
-        p = p * r + _E10
-        p = p * r + _E9
-        p = p * r + _E8
-        p = p * r + _E7
-        p = p * r + _E6
-        p = p * r + _E5
-        p = p * r + _E4
-        p = p * r + _E3
-        p = p * r + 0.5
-        p = p * r + 1.0
+        t, r = _reduce(xi)
+        p = _taylor_q(r)
         out[i] = r * p
         tbuf[i] = t
     ti = tbuf.view(np.int64)
