@@ -31,18 +31,16 @@ its final mean log-likelihood is within ``1e-4`` of the run started at the
 truth ``(theta*, w*)`` (the global maximum of the sample likelihood, up to
 relabelling for Model 2).
 
-*Theory.*  Model 1 in ``d = 1``: ``M`` is increasing, so the basin of
-``theta_bar`` is ``(-inf, theta_u)`` and the success probability is
-``1 - w* Phi(theta_u - s) - (1 - w*) Phi(theta_u + s)`` (``theta_u`` the
-unstable fixed point, :func:`~interpstat.theory.em_fixed_points`).  In
-``d > 1`` the failure set of the 2-D reduction is ``{a_0 < a_c(b_0)}``
-(:func:`model1_failure_boundary`, by bisection on the limit of the map, its
-half-line shape checked by the simulation), so the success probability is
+*Theory.*  Model 1: the success probability
 ``1 - E[w* Phi(a_c(B) - s) + (1 - w*) Phi(a_c(B) + s)]``, ``B ~ chi_{d-1}``
-(:func:`model1_success_probability`, one quadrature).  Model 2: ``1``.
+(``B = 0`` and ``a_c(0) = theta_u`` in ``d = 1``), with the failure set
+``{a_0 < a_c(b_0)}`` of the 2-D reduction (:func:`model1_failure_boundary`,
+:func:`model1_success_probability`).  Model 2: ``1``.  The derivation, its
+assumptions and what is proven and what only computed are in
+:ref:`theory-em-model1-plane` (docs/theory.rst).
 
-These are the project's computations from the population map (docs/theory.rst);
-no number is copied from the paper.
+These are the project's computations from the population map; no number is
+copied from the paper.
 """
 
 import functools
@@ -109,11 +107,20 @@ def population_limits_2d(a0, b0, s, w_star, *, learn_weights, w0=None, tol=1e-10
     r"""Iterate the population EM map from starts ``a_0 e_1 + b_0 e_2`` until each converges.
 
     With :math:`e_1 = \theta^*/s` and :math:`e_2 \perp e_1`, the iterates of a
-    start in :math:`\operatorname{span}(e_1, e_2)` stay there (the 2-D reduction
-    of :func:`~interpstat.theory.em_population_step`), so any dimension ``d``
-    is simulated in the plane: :math:`\theta = a e_1 + b e_2`.  All active
-    starts are stepped in one vectorised call; a start leaves the batch when a
-    step moves it by at most ``tol`` in every coordinate.
+    start in :math:`\operatorname{span}(e_1, e_2)` stay there, so any dimension
+    ``d`` is simulated in the plane, :math:`\theta = a e_1 + b e_2`, with the
+    map (:func:`~interpstat.theory.em_population_step` in the plane)
+
+    .. math::
+
+        a' = s\,E[z\tanh U] + a\,E[\operatorname{sech}^2 U],\quad
+        b' = b\,E[\operatorname{sech}^2 U],\quad
+        U = z a s + \sqrt{a^2 + b^2}\,G + \nu,
+
+    and for Model 2 :math:`w' = E[(1 + \tanh U)/2]` (derivation:
+    :ref:`theory-em-model1-plane`).  All active starts are stepped in one
+    vectorised call; a start leaves the batch when a step moves it by at most
+    ``tol`` in every coordinate.
 
     Parameters
     ----------
@@ -187,12 +194,14 @@ def model1_failure_boundary(b0, s, w_star, *, xtol=1e-9):
     Model 1 (weight held at ``w_star``) started at
     :math:`\theta_0 = a_0 e_1 + b_0 e_2` (:math:`e_1 = \theta^*/s`) converges
     to the spurious :math:`\bar\theta e_1` if :math:`a_0 < a_c(b_0)` and to
-    :math:`\theta^*` if :math:`a_0 > a_c(b_0)`.  For every ``b0`` at once the
-    bracket :math:`[-(s + 8), 0]` (whose ends must fail and succeed) is bisected
-    on the limit of :func:`population_limits_2d` until shorter than ``xtol``.
-    :math:`a_c(0) = \theta_u`, the unstable fixed point of ``d = 1``.  That the
-    failure set is a half-line in :math:`a_0` for each :math:`b_0` is an
-    observation of the simulations (checked by the tests), not a theorem.
+    :math:`\theta^*` if :math:`a_0 > a_c(b_0)`; :math:`a_c(0) = \theta_u`, the
+    unstable fixed point of ``d = 1``.  For every ``b0`` at once the bracket
+    :math:`[-(s + 8), 0]` (whose ends must fail and succeed) is bisected on the
+    limit of :func:`population_limits_2d` until shorter than ``xtol``.
+
+    Assumes that the failure set is a half-line in :math:`a_0` for each
+    :math:`b_0`: an observation of the computations (checked by the tests),
+    not a theorem; see :ref:`theory-em-model1-plane`, eq. :eq:`em-failure-set`.
 
     Parameters
     ----------
@@ -248,9 +257,9 @@ def _failure_given_a(a_c, s, w_star):
 def model1_success_probability(s, w_star, d=1):
     r"""Probability that Model 1 started at a data point reaches :math:`\theta^*`.
 
-    With :math:`Y = (z s + G_1) e_1 + B e_2` (rotated), :math:`B \sim
-    \chi_{d-1}` independent of :math:`G_1`, the start fails iff
-    :math:`zs + G_1 < a_c(B)`, so
+    A data point is the start :math:`a_0 = zs + G_1`, :math:`b_0 = B \sim
+    \chi_{d-1}` in the plane (independent), which fails iff :math:`a_0 <
+    a_c(B)` (:ref:`theory-em-model1-plane`, eq. :eq:`em-success-d`), so
 
     .. math::
 
