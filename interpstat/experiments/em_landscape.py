@@ -67,10 +67,6 @@ __all__ = [
     "designs",
     "failure_replicate",
     "landscape",
-    "run",
-    "simulate_frame",
-    "spec",
-    "theory_frame",
 ]
 
 # ---------------------------------------------------------------------------
@@ -117,7 +113,7 @@ def failure_replicate(params, rng):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     w_stars: tuple
     """True weights of the Model 1 failure designs."""
@@ -545,64 +541,3 @@ REPRODUCTION = _LandscapeReproduction(
         "points below s_c have failure probability exactly 0."
     ),
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the failure designs and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (design, s): ``design, w_star, s, n_reps, sim_mean, sim_se,
-        ci_low, ci_high`` (Wilson intervals at ``s.level``), ``exact`` and
-        ``covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The failure-probability curves on their dense grids.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``design, w_star, s, exact``.
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

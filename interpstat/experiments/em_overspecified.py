@@ -56,13 +56,9 @@ __all__ = [
     "fit_slope",
     "population",
     "population_iterates",
-    "run",
     "sample_em_limit",
     "sample_em_replicate",
-    "simulate_frame",
-    "spec",
     "steps_to_reach",
-    "theory_frame",
 ]
 
 #: ``Gamma(3/4)/sqrt(2 pi)``: ``E|theta_hat_n| ~ ASYMPTOTIC_CONSTANT * n^(-1/4)`` (balanced fit;
@@ -248,7 +244,7 @@ def fit_slope(n, mean_error, *, level=0.95):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     n_steps: int
     """Population EM steps."""
@@ -502,62 +498,3 @@ REPRODUCTION = _OverspecifiedReproduction(
         "the curve is the first-order asymptotics, so the smallest n are the least reliable."
     ),
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the sample-EM design and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per ``n``: ``design, n, n_reps, sim_mean, sim_se, ci_low,
-        ci_high, asymptotic, covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The asymptotic curve on a dense grid of ``n``.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

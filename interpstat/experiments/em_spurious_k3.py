@@ -54,11 +54,7 @@ __all__ = [
     "failure_replicate",
     "init_replicate",
     "miss_probability",
-    "run",
     "simplex_means",
-    "simulate_frame",
-    "spec",
-    "theory_frame",
 ]
 
 #: A run fails when its mean log-likelihood is this far below the run from the truth.
@@ -179,7 +175,7 @@ def failure_replicate(params, rng):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     ks: tuple
     """Numbers of components."""
@@ -365,63 +361,3 @@ REPRODUCTION = _SpuriousReproduction(
         "count as not covered; the init-miss rows test the closed form."
     ),
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the designs and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (design, k): ``design, k, n_reps, sim_mean, sim_se, ci_low,
-        ci_high`` (Clopper--Pearson intervals at ``s.level``), ``exact``,
-        ``bad_init`` and ``covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The miss-probability curve (and the ``k = 2`` reference) on the grid of ``k``.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

@@ -70,11 +70,7 @@ __all__ = [
     "model1_success_probability",
     "population_limits_2d",
     "population_replicate",
-    "run",
     "sample_replicate",
-    "simulate_frame",
-    "spec",
-    "theory_frame",
 ]
 
 #: A start has reached a fixed point when it is this close to it (population).
@@ -395,7 +391,7 @@ def sample_replicate(params, rng):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     n_starts: int
     """Population starts per grid point."""
@@ -710,63 +706,3 @@ REPRODUCTION = _SuccessReproduction(
         "finite-sample designs use 20 starts per data set (design effect at most about 1.1)."
     ),
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the success designs and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (design, grid point): ``design, model, s, w_star, d, n_reps,
-        sim_mean, sim_se, ci_low, ci_high`` (Wilson intervals at ``s.level``),
-        ``exact`` and ``covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The success-probability curves on their dense grids.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
