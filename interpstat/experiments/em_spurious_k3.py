@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from interpstat.experiments import REGISTRY
-from interpstat.experiments._base import Design, Reproduction
+from interpstat.experiments._base import Design, Reproduction, _percent
 
 NAME = "em-spurious-k3"
 DESCRIPTION = REGISTRY[NAME].description
@@ -264,7 +264,7 @@ class _SpuriousReproduction(Reproduction):
         from matplotlib.figure import Figure
 
         level = frame.attrs.get("level", spec.level)
-        pct = f"{round(100 * level, 6):g}%"
+        pct = _percent(level)
         fig = Figure(figsize=(12.0, 4.8), layout="constrained")
         ax, ax_init = fig.subplots(1, 2)
         init = dense[dense.design == "init-miss"]
@@ -302,17 +302,6 @@ class _SpuriousReproduction(Reproduction):
         ax_init.set_xticks(list(spec.ks))
         ax_init.legend(fontsize=8, loc="lower right")
         return fig
-
-    def report(self, spec, frame, *, mode, seed, runtime, n_jobs):
-        """The base report followed by the guide to the figure.
-
-        Returns
-        -------
-        str
-        """
-        text = super().report(spec, frame, mode=mode, seed=seed, runtime=runtime,
-                              n_jobs=n_jobs)
-        return text + "\n" + _FIGURE_GUIDE
 
 
 _FIGURE_GUIDE = """## Reading the figure
@@ -360,4 +349,5 @@ REPRODUCTION = _SpuriousReproduction(
         "the failure rates have a reference value only at k = 2 (0), so their rows for k ≥ 3 "
         "count as not covered; the init-miss rows test the closed form."
     ),
+    appendix=lambda spec, frame: _FIGURE_GUIDE,
 )

@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import integrate, interpolate, special, stats
 
 from interpstat.experiments import REGISTRY
-from interpstat.experiments._base import Design, Reproduction
+from interpstat.experiments._base import Design, Reproduction, _percent
 from interpstat.theory import em_critical_separation, em_model1_branches, em_population_step
 
 NAME = "em-success"
@@ -589,35 +589,29 @@ class _SuccessReproduction(Reproduction):
         n_pop = int(frame.n_reps[frame.design.str.startswith("population")].iloc[0])
         fig.suptitle(
             f"EM success from data-point starts, Model 1 (w fixed) vs Model 2 (w learned); "
-            f"{round(100 * level, 6):g}% Wilson intervals, {n_pop} population starts per point",
+            f"{_percent(level)} Wilson intervals, {n_pop} population starts per point",
             fontsize=11,
         )
         return fig
 
-    def report(self, spec, frame, *, mode, seed, runtime, n_jobs):
-        """The base report followed by the guide to the figure and the failure-set table.
 
-        Returns
-        -------
-        str
-        """
-        text = super().report(spec, frame, mode=mode, seed=seed, runtime=runtime,
-                              n_jobs=n_jobs)
-        b = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 5.0])
-        a_c = model1_failure_boundary(b, spec.s_d, spec.w_star, xtol=1e-8)
-        lines = [
-            _FIGURE_GUIDE,
-            f"## Model 1 failure set in the plane (s = {spec.s_d:g}, w* = {spec.w_star:g})",
-            "",
-            "A start a0·e1 + b0·e2 (e1 = θ*/s) fails iff a0 < a_c(b0) (bisection on the "
-            "limit of the population map, bracket 1e-8).",
-            "",
-            "| b0 | a_c(b0) |",
-            "|---|---|",
-            *(f"| {bv:g} | {av:.6f} |" for bv, av in zip(b, a_c, strict=True)),
-            "",
-        ]
-        return text + "\n" + "\n".join(lines)
+def _report_appendix(spec, frame):
+    """The guide to the figure and the failure-set table, after the base report."""
+    b = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 5.0])
+    a_c = model1_failure_boundary(b, spec.s_d, spec.w_star, xtol=1e-8)
+    lines = [
+        _FIGURE_GUIDE,
+        f"## Model 1 failure set in the plane (s = {spec.s_d:g}, w* = {spec.w_star:g})",
+        "",
+        "A start a0·e1 + b0·e2 (e1 = θ*/s) fails iff a0 < a_c(b0) (bisection on the "
+        "limit of the population map, bracket 1e-8).",
+        "",
+        "| b0 | a_c(b0) |",
+        "|---|---|",
+        *(f"| {bv:g} | {av:.6f} |" for bv, av in zip(b, a_c, strict=True)),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _plot_failure_set(ax, spec):
@@ -705,4 +699,5 @@ REPRODUCTION = _SuccessReproduction(
         "1.04 (s = 2, d = 1) to 1.9 (s = 1.3, d = 20) times the binomial one, so the "
         "finite-sample designs use 20 starts per data set (design effect at most about 1.1)."
     ),
+    appendix=_report_appendix,
 )
