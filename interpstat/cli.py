@@ -86,7 +86,7 @@ def main(argv=None):
     mode = args.mode or "default"
     out = args.out / module.NAME
     with _scheduler(args.scheduler):
-        files = module.run(
+        files = module.REPRODUCTION.run(
             out, mode=mode, random_state=args.seed, n_jobs=args.n_jobs,
             progress=not args.no_progress,
         )

@@ -55,7 +55,7 @@ def test_list_imports_nothing_heavy():
 
 
 def test_list_descriptions_come_from_the_registry(capsys):
-    from interpstat.experiments import REGISTRY, get
+    from interpstat.experiments import REGISTRY, Reproduction, get
 
     assert main(["list"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -65,4 +65,5 @@ def test_list_descriptions_come_from_the_registry(capsys):
         module = get(name)
         assert module.NAME == name
         assert module.DESCRIPTION == entry.description
-        assert callable(module.run)
+        assert isinstance(module.REPRODUCTION, Reproduction)
+        assert module.REPRODUCTION.name == name

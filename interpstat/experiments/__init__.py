@@ -1,10 +1,14 @@
 """Reproductions: a static registry, and one short module per experiment.
 
-Each reproduction module builds a :class:`Reproduction` from its presets and
-:class:`Design` objects (see ``interpstat/experiments/_base.py``) and exposes
-``NAME``, ``DESCRIPTION`` and ``run(out_dir, *, mode, random_state, n_jobs,
-progress)``, which writes ``results.csv``, ``figure.png`` and ``report.md``
-into ``out_dir``.
+Each reproduction module declares only what is specific to it (presets,
+:class:`Design` objects, its figure and report additions) and exposes ``NAME``,
+``DESCRIPTION`` and ``REPRODUCTION``, a :class:`Reproduction` (see
+``interpstat/experiments/_base.py``) that does the rest:
+``REPRODUCTION.spec(mode)`` gives a preset, ``REPRODUCTION.simulate_frame(spec,
+...)`` and ``REPRODUCTION.theory_frame(spec)`` the simulated and theory
+frames, and ``REPRODUCTION.run(out_dir, *, mode, random_state, n_jobs,
+progress)`` writes ``results.csv``, ``figure.png`` and ``report.md`` into
+``out_dir``.
 
 The registry is static so that listing the reproductions imports nothing
 heavy (no numba, scikit-learn, matplotlib or estimator); a module is imported
@@ -22,7 +26,7 @@ class Entry(NamedTuple):
     """A registry entry: where a reproduction lives and what it shows."""
 
     module: str
-    """Dotted path of the module defining ``run``."""
+    """Dotted path of the module defining ``REPRODUCTION``."""
     description: str
     """One line for ``interpstat list``."""
 

@@ -35,6 +35,15 @@ def _percent(level):
     return f"{round(100 * level, 6):g}%"
 
 
+def _plain_log_ticks(ax):
+    """Plain-number ticks at 1, 2 and 5 times powers of ten on a log vertical axis."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def _format_curve(value):
     return f"{value:.4g}" if np.isfinite(value) else ""
 
@@ -266,6 +275,9 @@ class Reproduction:
     coverage_note : str, default=""
         Sentence completing "With a correct curve about 95% of points are
         covered; ..." (e.g. which points are least reliable).
+    appendix : callable, optional
+        ``appendix(spec, frame) -> str``: markdown appended to the report
+        after its table (e.g. a guide to the figure, theory-only tables).
     panel_size : (float, float), default=(5.5, 4.3)
         Width and height of one panel, in inches.
     dpi : int, default=130
@@ -322,6 +334,7 @@ class Reproduction:
     reference: str = "exact"
     columns: Mapping[str, tuple] | None = None
     coverage_note: str = ""
+    appendix: Callable | None = None
     panel_size: tuple = (5.5, 4.3)
     dpi: int = 130
 
@@ -486,7 +499,6 @@ class Reproduction:
             A figure not registered with pyplot (nothing to close).
         """
         from matplotlib.figure import Figure
-        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
         from interpstat.plotting import RiskCurveDisplay
 
@@ -526,9 +538,7 @@ class Reproduction:
                 threshold=design.threshold,
             )
             if design.logy:
-                ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-                ax.yaxis.set_minor_formatter(NullFormatter())
+                _plain_log_ticks(ax)
         return fig
 
     def _settings_lines(self, spec, designs, level):
@@ -622,7 +632,10 @@ class Reproduction:
             ]
             lines.append("| " + " | ".join(cells) + " |")
         lines += ["", "Files: `results.csv` (this table), `figure.png`.", ""]
-        return "\n".join(lines)
+        text = "\n".join(lines)
+        if self.appendix is not None:
+            text += "\n" + self.appendix(spec, frame)
+        return text
 
     # -- the whole run --------------------------------------------------------
 

@@ -56,17 +56,13 @@ __all__ = [
     "Spec",
     "designs",
     "isotropic_replicate",
-    "run",
-    "simulate_frame",
-    "spec",
-    "theory_frame",
     "weak_features_replicate",
 ]
 
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     n: int
     n_points: int
@@ -248,68 +244,3 @@ REPRODUCTION = Reproduction(
         "is finite only for |p − n| > 3), so their intervals are the least reliable."
     ),
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Run both designs and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-        Root seed; the two designs use independent children of it.
-    n_jobs : int, optional
-        joblib workers (the active :func:`joblib.parallel_config` backend).
-    progress : bool
-        Show tqdm progress bars.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (design, p): ``design, n, p, gamma, n_reps, sim_mean,
-        sim_se, ci_low, ci_high`` (a Student-t interval at ``s.level``),
-        ``exact``, ``asymptotic`` and ``covered`` (the interval contains the
-        exact value).
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """Exact and asymptotic curves on a dense ``p`` grid (400 log-spaced ``p/n``).
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``design, n, p, gamma, exact, asymptotic``.
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

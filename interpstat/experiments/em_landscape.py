@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from interpstat.experiments import REGISTRY
-from interpstat.experiments._base import Design, Reproduction
+from interpstat.experiments._base import Design, Reproduction, _percent
 from interpstat.theory import (
     em_basin_boundary,
     em_critical_separation,
@@ -67,10 +67,6 @@ __all__ = [
     "designs",
     "failure_replicate",
     "landscape",
-    "run",
-    "simulate_frame",
-    "spec",
-    "theory_frame",
 ]
 
 # ---------------------------------------------------------------------------
@@ -117,7 +113,7 @@ def failure_replicate(params, rng):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     w_stars: tuple
     """True weights of the Model 1 failure designs."""
@@ -316,7 +312,7 @@ def landscape(s):
 
 
 class _LandscapeReproduction(Reproduction):
-    """The base's batched designs (starts pooled per cell), with its own figure and report."""
+    """The base's batched designs (starts pooled per cell), with its own figure."""
 
     def figure(self, spec, frame, dense):
         """Six panels: the two EM landscapes, ``s_c(w*)``, the branches, failures, basins.
@@ -350,17 +346,6 @@ class _LandscapeReproduction(Reproduction):
             ax.set_title("")
             ax.set_title(f"({letter}) {title}", loc="left", fontsize=10)
         return fig
-
-    def report(self, spec, frame, *, mode, seed, runtime, n_jobs):
-        """The base report followed by the threshold, fixed-point and basin tables.
-
-        Returns
-        -------
-        str
-        """
-        text = super().report(spec, frame, mode=mode, seed=seed, runtime=runtime,
-                              n_jobs=n_jobs)
-        return text + "\n" + _landscape_report(landscape(spec))
 
 
 def _cobweb_starts(s, w_star):
@@ -427,13 +412,9 @@ def _plot_failure(ax, frame, dense, level):
     n = int(frame.n_reps.iloc[0])
     ax.set_xlabel("separation s = θ*")
     ax.set_ylabel("P(EM started at a data point fails)")
-    ax.set_title(f"Failure probability ({_pct(level)} Wilson CI, {n} starts)")
+    ax.set_title(f"Failure probability ({_percent(level)} Wilson CI, {n} starts)")
     ax.legend(fontsize=7, loc="upper left", ncol=2)
     ax.set_ylim(-0.02, max(0.6, float(frame.ci_high.max()) * 1.25))
-
-
-def _pct(level):
-    return f"{round(100 * level, 6):g}%"
 
 
 def _plot_boundaries(ax, bd):
@@ -544,65 +525,5 @@ REPRODUCTION = _LandscapeReproduction(
         "Model 2 never fails, so its intervals [0, ·] cover 0 by construction; Model 1 "
         "points below s_c have failure probability exactly 0."
     ),
+    appendix=lambda spec, frame: _landscape_report(landscape(spec)),
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the failure designs and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (design, s): ``design, w_star, s, n_reps, sim_mean, sim_se,
-        ci_low, ci_high`` (Wilson intervals at ``s.level``), ``exact`` and
-        ``covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The failure-probability curves on their dense grids.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``design, w_star, s, exact``.
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

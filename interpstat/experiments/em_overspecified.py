@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from interpstat.experiments import REGISTRY
-from interpstat.experiments._base import Design, Reproduction
+from interpstat.experiments._base import Design, Reproduction, _percent, _plain_log_ticks
 from interpstat.theory import overspecified_em_step
 
 NAME = "em-overspecified"
@@ -56,13 +56,9 @@ __all__ = [
     "fit_slope",
     "population",
     "population_iterates",
-    "run",
     "sample_em_limit",
     "sample_em_replicate",
-    "simulate_frame",
-    "spec",
     "steps_to_reach",
-    "theory_frame",
 ]
 
 #: ``Gamma(3/4)/sqrt(2 pi)``: ``E|theta_hat_n| ~ ASYMPTOTIC_CONSTANT * n^(-1/4)`` (balanced fit;
@@ -248,7 +244,7 @@ def fit_slope(n, mean_error, *, level=0.95):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     n_steps: int
     """Population EM steps."""
@@ -344,7 +340,7 @@ def population(s):
 
 
 class _OverspecifiedReproduction(Reproduction):
-    """Adds the population panel, the OLS slope and the iteration counts."""
+    """A two-panel figure: the population iterates, and the sample error with its OLS slope."""
 
     def figure(self, spec, frame, dense):
         """Two panels: population iterates against ``t``, sample error against ``n``.
@@ -354,7 +350,6 @@ class _OverspecifiedReproduction(Reproduction):
         matplotlib.figure.Figure
         """
         from matplotlib.figure import Figure
-        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
         from interpstat.plotting import RiskCurveDisplay
 
@@ -401,7 +396,7 @@ class _OverspecifiedReproduction(Reproduction):
             series=[{
                 "x": sim.n.to_numpy(), "mean": sim.sim_mean.to_numpy(),
                 "ci": (sim.ci_low.to_numpy(), sim.ci_high.to_numpy()),
-                "label": f"sample EM ({_pct(level)} CI, {n_reps} reps)",
+                "label": f"sample EM ({_percent(level)} CI, {n_reps} reps)",
                 "style": {"color": "black"},
             }],
             xlabel="sample size n", ylabel="E|θ̂n − θ*|",
@@ -409,70 +404,58 @@ class _OverspecifiedReproduction(Reproduction):
         ax_n.set_title("(b) Sample EM, balanced fit: error ∝ n^(−1/4)", loc="left",
                        fontsize=10)
         ax_n.legend(fontsize=8, loc="lower left")
-        ax_n.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
-        ax_n.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax_n.yaxis.set_minor_formatter(NullFormatter())
+        _plain_log_ticks(ax_n)
         return fig
 
-    def report(self, spec, frame, *, mode, seed, runtime, n_jobs):
-        """The base report, then the slope fit and the population iteration counts.
 
-        Returns
-        -------
-        str
-        """
-        text = super().report(spec, frame, mode=mode, seed=seed, runtime=runtime,
-                              n_jobs=n_jobs)
-        level = frame.attrs.get("level", spec.level)
-        sim = frame[frame.design == "sample-em"]
-        fit = fit_slope(sim.n, sim.sim_mean, level=level)
-        pop = population(spec)
-        lines = [
-            "## Reading the figure",
-            "",
-            "- (a) Population EM from θ0 = 1 towards the truth θ* = 0: with the balanced fit "
-            "the contraction factor E sech²(‖θ‖Z) tends to 1 and ‖θt‖ follows (2t)^(−1/2) "
-            "(sublinear); with a known unbalanced weight it tends to 4w(1 − w) < 1 "
-            "(geometric).",
-            "- (b) Sample EM run to convergence: its error shrinks like n^(−1/4), not like "
-            "the parametric n^(−1/2) (the slow population contraction turns sampling noise "
-            "of order n^(−1/2) in the slope m2 − 1 into an error of order its square root).",
-            "",
-            "## Rate of the final error (OLS of log mean error on log n)",
-            "",
-            f"- slope {fit.slope:.4f}, {_pct(level)} CI [{fit.ci_low:.4f}, {fit.ci_high:.4f}] "
-            f"({len(sim)} sample sizes)",
-            f"- slope = −1/4 (theory): p = {fit.pvalue_quarter:.3g}; slope = −1/2 "
-            f"(parametric rate): p = {fit.pvalue_half:.3g}",
-            "",
-            "## Population EM from θ0 = 1",
-            "",
-            "| ε | steps to ‖θt‖ ≤ ε, w = ½ | (2t)^(−1/2) = ε at t = | w = "
-            f"{spec.w_unbalanced:g} |",
-            "|---|---|---|---|",
-        ]
-        for eps in spec.eps:
-            bal = steps_to_reach(pop.balanced, eps)
-            unb = steps_to_reach(pop.unbalanced, eps)
-            lines.append(
-                f"| {eps:g} | {bal if bal >= 0 else f'> {spec.n_steps}'} | "
-                f"{0.5 / eps**2:.0f} | {unb} |"
-            )
-        checkpoints = [t for t in (10, 100, 1000, 10000) if t <= spec.n_steps]
-        lines += [
-            "",
-            "| t | ‖θt‖ | (2t)^(−1/2) | ratio |",
-            "|---|---|---|---|",
-        ]
-        for t in checkpoints:
-            b, r = pop.balanced[t], pop.rate[t]
-            lines.append(f"| {t} | {b:.6f} | {r:.6f} | {b / r:.4f} |")
-        lines.append("")
-        return text + "\n" + "\n".join(lines)
-
-
-def _pct(level):
-    return f"{round(100 * level, 6):g}%"
+def _report_appendix(spec, frame):
+    """The guide to the figure, the slope fit and the population iteration counts."""
+    level = frame.attrs.get("level", spec.level)
+    sim = frame[frame.design == "sample-em"]
+    fit = fit_slope(sim.n, sim.sim_mean, level=level)
+    pop = population(spec)
+    lines = [
+        "## Reading the figure",
+        "",
+        "- (a) Population EM from θ0 = 1 towards the truth θ* = 0: with the balanced fit "
+        "the contraction factor E sech²(‖θ‖Z) tends to 1 and ‖θt‖ follows (2t)^(−1/2) "
+        "(sublinear); with a known unbalanced weight it tends to 4w(1 − w) < 1 "
+        "(geometric).",
+        "- (b) Sample EM run to convergence: its error shrinks like n^(−1/4), not like "
+        "the parametric n^(−1/2) (the slow population contraction turns sampling noise "
+        "of order n^(−1/2) in the slope m2 − 1 into an error of order its square root).",
+        "",
+        "## Rate of the final error (OLS of log mean error on log n)",
+        "",
+        f"- slope {fit.slope:.4f}, {_percent(level)} CI [{fit.ci_low:.4f}, {fit.ci_high:.4f}] "
+        f"({len(sim)} sample sizes)",
+        f"- slope = −1/4 (theory): p = {fit.pvalue_quarter:.3g}; slope = −1/2 "
+        f"(parametric rate): p = {fit.pvalue_half:.3g}",
+        "",
+        "## Population EM from θ0 = 1",
+        "",
+        "| ε | steps to ‖θt‖ ≤ ε, w = ½ | (2t)^(−1/2) = ε at t = | w = "
+        f"{spec.w_unbalanced:g} |",
+        "|---|---|---|---|",
+    ]
+    for eps in spec.eps:
+        bal = steps_to_reach(pop.balanced, eps)
+        unb = steps_to_reach(pop.unbalanced, eps)
+        lines.append(
+            f"| {eps:g} | {bal if bal >= 0 else f'> {spec.n_steps}'} | "
+            f"{0.5 / eps**2:.0f} | {unb} |"
+        )
+    checkpoints = [t for t in (10, 100, 1000, 10000) if t <= spec.n_steps]
+    lines += [
+        "",
+        "| t | ‖θt‖ | (2t)^(−1/2) | ratio |",
+        "|---|---|---|---|",
+    ]
+    for t in checkpoints:
+        b, r = pop.balanced[t], pop.rate[t]
+        lines.append(f"| {t} | {b:.6f} | {r:.6f} | {b / r:.4f} |")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def _settings(s):
@@ -501,63 +484,5 @@ REPRODUCTION = _OverspecifiedReproduction(
     coverage_note=(
         "the curve is the first-order asymptotics, so the smallest n are the least reliable."
     ),
+    appendix=_report_appendix,
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the sample-EM design and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per ``n``: ``design, n, n_reps, sim_mean, sim_se, ci_low,
-        ci_high, asymptotic, covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The asymptotic curve on a dense grid of ``n``.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

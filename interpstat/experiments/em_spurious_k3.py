@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from interpstat.experiments import REGISTRY
-from interpstat.experiments._base import Design, Reproduction
+from interpstat.experiments._base import Design, Reproduction, _percent
 
 NAME = "em-spurious-k3"
 DESCRIPTION = REGISTRY[NAME].description
@@ -54,11 +54,7 @@ __all__ = [
     "failure_replicate",
     "init_replicate",
     "miss_probability",
-    "run",
     "simplex_means",
-    "simulate_frame",
-    "spec",
-    "theory_frame",
 ]
 
 #: A run fails when its mean log-likelihood is this far below the run from the truth.
@@ -179,7 +175,7 @@ def failure_replicate(params, rng):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     ks: tuple
     """Numbers of components."""
@@ -268,7 +264,7 @@ class _SpuriousReproduction(Reproduction):
         from matplotlib.figure import Figure
 
         level = frame.attrs.get("level", spec.level)
-        pct = f"{round(100 * level, 6):g}%"
+        pct = _percent(level)
         fig = Figure(figsize=(12.0, 4.8), layout="constrained")
         ax, ax_init = fig.subplots(1, 2)
         init = dense[dense.design == "init-miss"]
@@ -306,17 +302,6 @@ class _SpuriousReproduction(Reproduction):
         ax_init.set_xticks(list(spec.ks))
         ax_init.legend(fontsize=8, loc="lower right")
         return fig
-
-    def report(self, spec, frame, *, mode, seed, runtime, n_jobs):
-        """The base report followed by the guide to the figure.
-
-        Returns
-        -------
-        str
-        """
-        text = super().report(spec, frame, mode=mode, seed=seed, runtime=runtime,
-                              n_jobs=n_jobs)
-        return text + "\n" + _FIGURE_GUIDE
 
 
 _FIGURE_GUIDE = """## Reading the figure
@@ -364,64 +349,5 @@ REPRODUCTION = _SpuriousReproduction(
         "the failure rates have a reference value only at k = 2 (0), so their rows for k ≥ 3 "
         "count as not covered; the init-miss rows test the closed form."
     ),
+    appendix=lambda spec, frame: _FIGURE_GUIDE,
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the designs and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (design, k): ``design, k, n_reps, sim_mean, sim_se, ci_low,
-        ci_high`` (Clopper--Pearson intervals at ``s.level``), ``exact``,
-        ``bad_init`` and ``covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The miss-probability curve (and the ``k = 2`` reference) on the grid of ``k``.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

@@ -31,18 +31,16 @@ its final mean log-likelihood is within ``1e-4`` of the run started at the
 truth ``(theta*, w*)`` (the global maximum of the sample likelihood, up to
 relabelling for Model 2).
 
-*Theory.*  Model 1 in ``d = 1``: ``M`` is increasing, so the basin of
-``theta_bar`` is ``(-inf, theta_u)`` and the success probability is
-``1 - w* Phi(theta_u - s) - (1 - w*) Phi(theta_u + s)`` (``theta_u`` the
-unstable fixed point, :func:`~interpstat.theory.em_fixed_points`).  In
-``d > 1`` the failure set of the 2-D reduction is ``{a_0 < a_c(b_0)}``
-(:func:`model1_failure_boundary`, by bisection on the limit of the map, its
-half-line shape checked by the simulation), so the success probability is
+*Theory.*  Model 1: the success probability
 ``1 - E[w* Phi(a_c(B) - s) + (1 - w*) Phi(a_c(B) + s)]``, ``B ~ chi_{d-1}``
-(:func:`model1_success_probability`, one quadrature).  Model 2: ``1``.
+(``B = 0`` and ``a_c(0) = theta_u`` in ``d = 1``), with the failure set
+``{a_0 < a_c(b_0)}`` of the 2-D reduction (:func:`model1_failure_boundary`,
+:func:`model1_success_probability`).  Model 2: ``1``.  The derivation, its
+assumptions and what is proven and what only computed are in
+:ref:`theory-em-model1-plane` (docs/theory.rst).
 
-These are the project's computations from the population map (docs/theory.rst);
-no number is copied from the paper.
+These are the project's computations from the population map; no number is
+copied from the paper.
 """
 
 import functools
@@ -55,7 +53,7 @@ import pandas as pd
 from scipy import integrate, interpolate, special, stats
 
 from interpstat.experiments import REGISTRY
-from interpstat.experiments._base import Design, Reproduction
+from interpstat.experiments._base import Design, Reproduction, _percent
 from interpstat.theory import em_critical_separation, em_model1_branches, em_population_step
 
 NAME = "em-success"
@@ -72,11 +70,7 @@ __all__ = [
     "model1_success_probability",
     "population_limits_2d",
     "population_replicate",
-    "run",
     "sample_replicate",
-    "simulate_frame",
-    "spec",
-    "theory_frame",
 ]
 
 #: A start has reached a fixed point when it is this close to it (population).
@@ -109,11 +103,20 @@ def population_limits_2d(a0, b0, s, w_star, *, learn_weights, w0=None, tol=1e-10
     r"""Iterate the population EM map from starts ``a_0 e_1 + b_0 e_2`` until each converges.
 
     With :math:`e_1 = \theta^*/s` and :math:`e_2 \perp e_1`, the iterates of a
-    start in :math:`\operatorname{span}(e_1, e_2)` stay there (the 2-D reduction
-    of :func:`~interpstat.theory.em_population_step`), so any dimension ``d``
-    is simulated in the plane: :math:`\theta = a e_1 + b e_2`.  All active
-    starts are stepped in one vectorised call; a start leaves the batch when a
-    step moves it by at most ``tol`` in every coordinate.
+    start in :math:`\operatorname{span}(e_1, e_2)` stay there, so any dimension
+    ``d`` is simulated in the plane, :math:`\theta = a e_1 + b e_2`, with the
+    map (:func:`~interpstat.theory.em_population_step` in the plane)
+
+    .. math::
+
+        a' = s\,E[z\tanh U] + a\,E[\operatorname{sech}^2 U],\quad
+        b' = b\,E[\operatorname{sech}^2 U],\quad
+        U = z a s + \sqrt{a^2 + b^2}\,G + \nu,
+
+    and for Model 2 :math:`w' = E[(1 + \tanh U)/2]` (derivation:
+    :ref:`theory-em-model1-plane`).  All active starts are stepped in one
+    vectorised call; a start leaves the batch when a step moves it by at most
+    ``tol`` in every coordinate.
 
     Parameters
     ----------
@@ -187,12 +190,14 @@ def model1_failure_boundary(b0, s, w_star, *, xtol=1e-9):
     Model 1 (weight held at ``w_star``) started at
     :math:`\theta_0 = a_0 e_1 + b_0 e_2` (:math:`e_1 = \theta^*/s`) converges
     to the spurious :math:`\bar\theta e_1` if :math:`a_0 < a_c(b_0)` and to
-    :math:`\theta^*` if :math:`a_0 > a_c(b_0)`.  For every ``b0`` at once the
-    bracket :math:`[-(s + 8), 0]` (whose ends must fail and succeed) is bisected
-    on the limit of :func:`population_limits_2d` until shorter than ``xtol``.
-    :math:`a_c(0) = \theta_u`, the unstable fixed point of ``d = 1``.  That the
-    failure set is a half-line in :math:`a_0` for each :math:`b_0` is an
-    observation of the simulations (checked by the tests), not a theorem.
+    :math:`\theta^*` if :math:`a_0 > a_c(b_0)`; :math:`a_c(0) = \theta_u`, the
+    unstable fixed point of ``d = 1``.  For every ``b0`` at once the bracket
+    :math:`[-(s + 8), 0]` (whose ends must fail and succeed) is bisected on the
+    limit of :func:`population_limits_2d` until shorter than ``xtol``.
+
+    Assumes that the failure set is a half-line in :math:`a_0` for each
+    :math:`b_0`: an observation of the computations (checked by the tests),
+    not a theorem; see :ref:`theory-em-model1-plane`, eq. :eq:`em-failure-set`.
 
     Parameters
     ----------
@@ -248,9 +253,9 @@ def _failure_given_a(a_c, s, w_star):
 def model1_success_probability(s, w_star, d=1):
     r"""Probability that Model 1 started at a data point reaches :math:`\theta^*`.
 
-    With :math:`Y = (z s + G_1) e_1 + B e_2` (rotated), :math:`B \sim
-    \chi_{d-1}` independent of :math:`G_1`, the start fails iff
-    :math:`zs + G_1 < a_c(B)`, so
+    A data point is the start :math:`a_0 = zs + G_1`, :math:`b_0 = B \sim
+    \chi_{d-1}` in the plane (independent), which fails iff :math:`a_0 <
+    a_c(B)` (:ref:`theory-em-model1-plane`, eq. :eq:`em-success-d`), so
 
     .. math::
 
@@ -386,7 +391,7 @@ def sample_replicate(params, rng):
 
 @dataclass(frozen=True)
 class Spec:
-    """Settings of one run (see :func:`spec` for the presets)."""
+    """Settings of one run; ``REPRODUCTION.spec(mode)`` gives a preset."""
 
     n_starts: int
     """Population starts per grid point."""
@@ -584,35 +589,29 @@ class _SuccessReproduction(Reproduction):
         n_pop = int(frame.n_reps[frame.design.str.startswith("population")].iloc[0])
         fig.suptitle(
             f"EM success from data-point starts, Model 1 (w fixed) vs Model 2 (w learned); "
-            f"{round(100 * level, 6):g}% Wilson intervals, {n_pop} population starts per point",
+            f"{_percent(level)} Wilson intervals, {n_pop} population starts per point",
             fontsize=11,
         )
         return fig
 
-    def report(self, spec, frame, *, mode, seed, runtime, n_jobs):
-        """The base report followed by the guide to the figure and the failure-set table.
 
-        Returns
-        -------
-        str
-        """
-        text = super().report(spec, frame, mode=mode, seed=seed, runtime=runtime,
-                              n_jobs=n_jobs)
-        b = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 5.0])
-        a_c = model1_failure_boundary(b, spec.s_d, spec.w_star, xtol=1e-8)
-        lines = [
-            _FIGURE_GUIDE,
-            f"## Model 1 failure set in the plane (s = {spec.s_d:g}, w* = {spec.w_star:g})",
-            "",
-            "A start a0·e1 + b0·e2 (e1 = θ*/s) fails iff a0 < a_c(b0) (bisection on the "
-            "limit of the population map, bracket 1e-8).",
-            "",
-            "| b0 | a_c(b0) |",
-            "|---|---|",
-            *(f"| {bv:g} | {av:.6f} |" for bv, av in zip(b, a_c, strict=True)),
-            "",
-        ]
-        return text + "\n" + "\n".join(lines)
+def _report_appendix(spec, frame):
+    """The guide to the figure and the failure-set table, after the base report."""
+    b = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 5.0])
+    a_c = model1_failure_boundary(b, spec.s_d, spec.w_star, xtol=1e-8)
+    lines = [
+        _FIGURE_GUIDE,
+        f"## Model 1 failure set in the plane (s = {spec.s_d:g}, w* = {spec.w_star:g})",
+        "",
+        "A start a0·e1 + b0·e2 (e1 = θ*/s) fails iff a0 < a_c(b0) (bisection on the "
+        "limit of the population map, bracket 1e-8).",
+        "",
+        "| b0 | a_c(b0) |",
+        "|---|---|",
+        *(f"| {bv:g} | {av:.6f} |" for bv, av in zip(b, a_c, strict=True)),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _plot_failure_set(ax, spec):
@@ -700,64 +699,5 @@ REPRODUCTION = _SuccessReproduction(
         "1.04 (s = 2, d = 1) to 1.9 (s = 1.3, d = 20) times the binomial one, so the "
         "finite-sample designs use 20 starts per data set (design effect at most about 1.1)."
     ),
+    appendix=_report_appendix,
 )
-
-
-def spec(mode="default"):
-    """The settings of a preset: ``"quick"`` (seconds), ``"default"``, ``"full"``.
-
-    Parameters
-    ----------
-    mode : {"quick", "default", "full"}
-
-    Returns
-    -------
-    Spec
-    """
-    return REPRODUCTION.spec(mode)
-
-
-def simulate_frame(s, *, random_state=0, n_jobs=None, progress=False):
-    """Simulate the success designs and return the tidy results table.
-
-    Parameters
-    ----------
-    s : Spec
-    random_state : int
-    n_jobs : int, optional
-    progress : bool
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (design, grid point): ``design, model, s, w_star, d, n_reps,
-        sim_mean, sim_se, ci_low, ci_high`` (Wilson intervals at ``s.level``),
-        ``exact`` and ``covered``.
-    """
-    return REPRODUCTION.simulate_frame(
-        s, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )
-
-
-def theory_frame(s):
-    """The success-probability curves on their dense grids.
-
-    Parameters
-    ----------
-    s : Spec
-
-    Returns
-    -------
-    pandas.DataFrame
-    """
-    return REPRODUCTION.theory_frame(s)
-
-
-def run(out_dir, *, mode="default", random_state=0, n_jobs=None, progress=True):
-    """Simulate, compare with theory, and write ``results.csv``, ``figure.png``, ``report.md``.
-
-    See :meth:`Reproduction.run <interpstat.experiments.Reproduction.run>`.
-    """
-    return REPRODUCTION.run(
-        out_dir, mode=mode, random_state=random_state, n_jobs=n_jobs, progress=progress
-    )

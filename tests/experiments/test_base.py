@@ -280,6 +280,20 @@ def test_report_states_level_and_coverage(toy_run):
     )
 
 
+def test_report_appendix_follows_the_table(toy_run):
+    import dataclasses
+
+    rep = toy()
+    s, frame = rep.spec("quick"), toy_run["frame"]
+    kwargs = {"mode": "quick", "seed": 0, "runtime": 1.0, "n_jobs": None}
+    plain = rep.report(s, frame, **kwargs)
+    extra = dataclasses.replace(
+        rep, appendix=lambda spec, fr: f"## Extra\n\nshift {spec.shift}, {len(fr)} rows\n"
+    ).report(s, frame, **kwargs)
+    assert extra == plain + f"\n## Extra\n\nshift 0.0, {len(frame)} rows\n"
+    assert plain.endswith("`figure.png`.\n")
+
+
 def test_run_writes_three_files(toy_run):
     assert toy_run["figure"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     frame = pd.read_csv(toy_run["csv"])

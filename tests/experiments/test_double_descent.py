@@ -11,7 +11,7 @@ from interpstat.experiments import get
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, global_random_seed):
     out = tmp_path_factory.mktemp("dd")
-    return dd.run(out, mode="quick", random_state=global_random_seed, progress=False)
+    return dd.REPRODUCTION.run(out, mode="quick", random_state=global_random_seed, progress=False)
 
 
 def test_writes_csv_figure_report(quick_run):
@@ -30,8 +30,8 @@ def test_writes_csv_figure_report(quick_run):
     ]
     weak = frame[frame.design == "weak-features"]
     assert weak.asymptotic.isna().all()
-    assert (weak.p <= dd.spec("quick").D).all()
-    assert np.all(np.abs(frame.p - dd.spec("quick").n) >= 4)
+    assert (weak.p <= dd.REPRODUCTION.spec("quick").D).all()
+    assert np.all(np.abs(frame.p - dd.REPRODUCTION.spec("quick").n) >= 4)
 
 
 @pytest.mark.slow
@@ -51,8 +51,8 @@ def test_ci_coverage_of_exact_curve_and_negative_control(quick_run):
 
 def test_reproducible_given_seed():
     s = dd.Spec(n=12, n_points=5, gamma_min=0.2, gamma_max=5.0, D_factor=5, n_reps=4)
-    a = dd.simulate_frame(s, random_state=3)
-    b = dd.simulate_frame(s, random_state=3, n_jobs=2)
+    a = dd.REPRODUCTION.simulate_frame(s, random_state=3)
+    b = dd.REPRODUCTION.simulate_frame(s, random_state=3, n_jobs=2)
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -61,11 +61,12 @@ def test_spec_and_registry():
     with pytest.raises(ValueError, match="Unknown reproduction"):
         get("nope")
     with pytest.raises(ValueError, match="mode"):
-        dd.spec("huge")
-    dense = dd.theory_frame(dd.spec("quick"))
+        dd.REPRODUCTION.spec("huge")
+    dense = dd.REPRODUCTION.theory_frame(dd.REPRODUCTION.spec("quick"))
     iso = dense[dense.design == "isotropic"]
     assert np.isinf(iso.exact[iso.p == 40]).all()  # the threshold p = n
-    assert [d.name for d in dd.designs(dd.spec("quick"))] == ["isotropic", "weak-features"]
+    names = [d.name for d in dd.designs(dd.REPRODUCTION.spec("quick"))]
+    assert names == ["isotropic", "weak-features"]
 
 
 def test_docs_are_self_contained():

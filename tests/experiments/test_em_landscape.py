@@ -35,7 +35,7 @@ def assert_printed(actual, printed):
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, global_random_seed):
     out = tmp_path_factory.mktemp("em_landscape")
-    return el.run(out, mode="quick", random_state=global_random_seed, progress=False)
+    return el.REPRODUCTION.run(out, mode="quick", random_state=global_random_seed, progress=False)
 
 
 # ---------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_writes_csv_figure_report(quick_run):
         "design", "w_star", "s", "n_reps", "sim_mean", "sim_se", "ci_low", "ci_high",
         "exact", "covered",
     ]
-    s = el.spec("quick")
+    s = el.REPRODUCTION.spec("quick")
     assert set(frame.design) == {"model1-w0.7", "model1-w0.9", "model2-w0.8"}
     assert (frame.n_reps == s.n_starts).all()
     report = quick_run["report"].read_text(encoding="utf-8")
@@ -107,7 +107,7 @@ def test_failure_negative_controls(quick_run):
 
 
 def test_reported_eigenvalues_match_stored_numbers():
-    fixed = el.landscape(el.spec("quick")).fixed_points
+    fixed = el.landscape(el.REPRODUCTION.spec("quick")).fixed_points
     w_star, s = ref.MODEL2_CASE
     m2 = fixed[(fixed.model == 2) & (fixed.s == s) & (fixed.w_star == w_star)]
     maxima = m2[m2.kind == "global"]
@@ -137,8 +137,8 @@ def test_failure_replicate_counts_spurious_limits():
 
 
 def test_dense_curve_agrees_with_em_fixed_points():
-    s = el.spec("quick")
-    dense = el.theory_frame(s)
+    s = el.REPRODUCTION.spec("quick")
+    dense = el.REPRODUCTION.theory_frame(s)
     rows = dense[(dense.design == "model1-w0.7") & (dense.s > 1.0)].iloc[::4]
     for row in rows.itertuples():
         theta_u = em_fixed_points(row.s, 0.7, learn_weights=False).theta[1]
@@ -156,7 +156,7 @@ def test_registry_lists_the_em_reproductions():
     assert el.NAME == "em-landscape"
     assert el.DESCRIPTION == REGISTRY["em-landscape"].description
     with pytest.raises(ValueError, match="mode"):
-        el.spec("huge")
+        el.REPRODUCTION.spec("huge")
 
 
 def test_list_does_not_import_the_em_modules():
@@ -179,9 +179,9 @@ def test_list_does_not_import_the_em_modules():
 def test_reproducible_given_seed():
     s = el.Spec(w_stars=(0.8,), s_max=2.4, n_s=2, n_starts=8, batch=4, sc_weights=(0.8,),
                 basin_cases=((2.0, 0.8),), n_w0=3, n_dense=5)
-    a = el.simulate_frame(s, random_state=3)
+    a = el.REPRODUCTION.simulate_frame(s, random_state=3)
     with joblib.parallel_config(backend="threading"):  # no process start-up in the test
-        b = el.simulate_frame(s, random_state=3, n_jobs=2)
+        b = el.REPRODUCTION.simulate_frame(s, random_state=3, n_jobs=2)
     pd.testing.assert_frame_equal(a, b)
     assert list(a.design) == ["model1-w0.8"] * 2 + ["model2-w0.8"] * 2
     assert (a.n_reps == 8).all()

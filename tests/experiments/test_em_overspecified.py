@@ -21,7 +21,7 @@ from tests.results import mixture_reference as ref
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, global_random_seed):
     out = tmp_path_factory.mktemp("em_overspecified")
-    return eo.run(out, mode="quick", random_state=global_random_seed, progress=False)
+    return eo.REPRODUCTION.run(out, mode="quick", random_state=global_random_seed, progress=False)
 
 
 def test_writes_csv_figure_report(quick_run):
@@ -31,7 +31,7 @@ def test_writes_csv_figure_report(quick_run):
         "design", "n", "n_reps", "sim_mean", "sim_se", "ci_low", "ci_high", "asymptotic",
         "covered",
     ]
-    np.testing.assert_array_equal(frame.n, eo.spec("quick").grid_n())
+    np.testing.assert_array_equal(frame.n, eo.REPRODUCTION.spec("quick").grid_n())
     report = quick_run["report"].read_text(encoding="utf-8")
     for needle in ("## Settings", "Coverage of the asymptotic curve",
                    "## Rate of the final error", "## Population EM from θ0 = 1",
@@ -55,7 +55,7 @@ def test_population_steps_match_stored_numbers():
 
 
 def test_population_rate_and_negative_controls():
-    pop = eo.population(eo.spec("quick"))
+    pop = eo.population(eo.REPRODUCTION.spec("quick"))
     t = np.array([10, 100, 600])
     ratio = pop.balanced[t].to_numpy() / pop.rate[t].to_numpy()
     # theta_t^-2 = 2t + O(log t) (docs/theory.rst, eq. (em-overspecified)), so the ratio to
@@ -69,7 +69,7 @@ def test_population_rate_and_negative_controls():
     rho = (b[100] / b[10]) ** (1 / 90)  # a geometric rate through t = 10 and t = 100
     assert b[100] * rho**500 < 0.01 * b[600]
     # unbalanced fit: contraction factor -> 4 w (1 - w)
-    w = eo.spec("quick").w_unbalanced
+    w = eo.REPRODUCTION.spec("quick").w_unbalanced
     u = pop.unbalanced.to_numpy()
     assert abs(u[60] / u[59] - 4 * w * (1 - w)) < 1e-6
 
@@ -134,5 +134,5 @@ def test_registry_and_spec():
     assert get("em-overspecified") is eo
     assert eo.DESCRIPTION == REGISTRY["em-overspecified"].description
     with pytest.raises(ValueError, match="mode"):
-        eo.spec("huge")
-    assert [d.name for d in eo.designs(eo.spec("quick"))] == ["sample-em"]
+        eo.REPRODUCTION.spec("huge")
+    assert [d.name for d in eo.designs(eo.REPRODUCTION.spec("quick"))] == ["sample-em"]

@@ -18,7 +18,7 @@ from interpstat.experiments import em_spurious_k3 as ek
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, global_random_seed):
     out = tmp_path_factory.mktemp("em_spurious_k3")
-    return ek.run(out, mode="quick", random_state=global_random_seed, progress=False)
+    return ek.REPRODUCTION.run(out, mode="quick", random_state=global_random_seed, progress=False)
 
 
 def test_writes_csv_figure_report(quick_run):
@@ -96,4 +96,4 @@ def test_registry_and_modes():
     assert get("em-spurious-k3") is ek
     assert ek.DESCRIPTION == REGISTRY["em-spurious-k3"].description
     with pytest.raises(ValueError, match="mode"):
-        ek.spec("huge")
+        ek.REPRODUCTION.spec("huge")

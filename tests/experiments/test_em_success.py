@@ -28,7 +28,7 @@ FAILURE_EDGE = {0.0: -0.254317, 0.25: -0.254569, 0.5: -0.256531, 1.0: -0.269653,
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, global_random_seed):
     out = tmp_path_factory.mktemp("em_success")
-    return es.run(out, mode="quick", random_state=global_random_seed, progress=False)
+    return es.REPRODUCTION.run(out, mode="quick", random_state=global_random_seed, progress=False)
 
 
 def test_writes_csv_figure_report(quick_run):
@@ -155,7 +155,7 @@ def test_registry_and_modes():
     assert get("em-success") is es
     assert es.DESCRIPTION == REGISTRY["em-success"].description
     with pytest.raises(ValueError, match="mode"):
-        es.spec("huge")
+        es.REPRODUCTION.spec("huge")
 
 
 def test_list_does_not_import_the_new_modules():
