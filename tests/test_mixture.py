@@ -508,8 +508,8 @@ def test_em_restarts_symmetric_theta_is_first_mean():
 # towards its fixed point, so the perturbations do not grow: 1e-11 absolute on
 # means (of size ~10) and weights, and 1e-12 relative on log-likelihoods
 # (~ -3 to -8), leave a margin of several hundred over the largest differences
-# measured over seeds 0-19 (means 1.6e-14, weights 4.7e-15, log-likelihoods
-# 4.4e-15 relative).
+# measured over seeds 0-19 (means 9e-15, weights 3e-15, log-likelihoods
+# 2.2e-15 relative).
 
 _K3_CENTRES = np.array([[0.0, 0.0], [8.0, 0.0], [4.0, 7.0]])
 
@@ -608,7 +608,7 @@ def test_em_restarts_general_far_apart_and_empty_components():
             est = _separate_fit(X, start, np.full(3, 1.0 / 3.0), learn_weights, None, 50,
                                 1e-10)
             _assert_run_equals_fit(res, r, est, X)
-        np.testing.assert_array_equal(res.means[2, 2], 0.0)  # the empty component
+        assert np.all(np.abs(res.means[2, 2]) < 1e-100)  # the empty component
         if learn_weights:
             assert 0 < res.weights[2, 2] < 1e-15
 

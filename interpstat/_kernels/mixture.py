@@ -787,9 +787,12 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
     """One pass of the k-component identity-covariance model.
 
     Returns the sum over rows of ``log sum_k exp(lp_ik)`` with
-    ``lp_ik = log w_k + <mu_k, x_i> - |mu_k|^2 / 2`` (the row log-likelihood
-    without its component-free part ``log phi(x_i)``; 0 when ``want_ll`` is
-    false), and writes ``nk[k] = sum_i r_ik`` and ``s1[k] = sum_i r_ik x_i``.
+    ``lp_ik = log w_k - |x_i - mu_k|^2 / 2`` (the row log-likelihood without
+    the constant ``-d/2 log(2 pi)``; 0 when ``want_ll`` is false), and writes
+    ``nk[k] = sum_i r_ik`` and ``s1[k] = sum_i r_ik x_i``.  The squared
+    distances are formed from the differences ``x_i - mu_k`` (not expanded
+    as ``|x|^2 - 2 <mu, x> + |mu|^2``, which loses digits to cancellation for
+    components far from each other or from the origin).
     The log-sum-exp subtracts the row maximum, so the largest term is
     ``exp(0) = 1`` and nothing under- or overflows however far apart the
     components are; the exponentials are vectorised (:func:`_exp_nonpos`).
@@ -810,16 +813,17 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
         m = min(n, lo + _BLOCK) - lo
         m4 = m - m % 4
         for k in range(K):
-            ck = lw[k]
-            for j in range(d):
-                ck -= 0.5 * mu[k, j] * mu[k, j]
             q = lp[k]
             for i in range(m):
-                q[i] = ck
+                q[i] = 0.0
             for j in range(d):
                 mkj = mu[k, j]
                 for i in range(m):
-                    q[i] += mkj * XT[j, lo + i]
+                    t = XT[j, lo + i] - mkj
+                    q[i] += t * t
+            lwk = lw[k]
+            for i in range(m):
+                q[i] = lwk - 0.5 * q[i]
         for i in range(m):
             mx[i] = lp[0, i]
         for k in range(1, K):
@@ -888,7 +892,7 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
 
 
 @jit(parallel=True)
-def _gen_restarts(XT, log_phi_sum, centre, means, weights, learn_w, max_iter, tol, group,
+def _gen_restarts(XT, log_c, means, weights, learn_w, max_iter, tol, group,
                   lower_bound, log_lik, n_iter, converged):
     d, n = XT.shape
     R, K = means.shape[0], means.shape[1]
@@ -914,15 +918,14 @@ def _gen_restarts(XT, log_phi_sum, centre, means, weights, learn_w, max_iter, to
             for k in range(K):
                 lw[k] = math.log(wr[k])
             ll = _gen_pass(XT, mu, lw, want, group, nk, s1, lp, ex, mx, tot, w1, w2, w3)
-            lb = (ll + log_phi_sum) / n if want else -np.inf
-            # GaussianMixtureEM's M-step in the coordinates of the data before
-            # centring (x = x_c + centre): mean = sum r x / (N_k + guard)
+            lb = ll / n + log_c if want else -np.inf
+            # GaussianMixtureEM's M-step: mean = sum_i r_ik x_i / (N_k + guard)
             total = 0.0
             for k in range(K):
                 nkg = nk[k] + _NK_GUARD
                 total += nkg
                 for j in range(d):
-                    mu[k, j] = (s1[k, j] + nk[k] * centre[j]) / nkg - centre[j]
+                    mu[k, j] = s1[k, j] / nkg
             if learn_w:
                 for k in range(K):
                     wr[k] = (nk[k] + _NK_GUARD) / total
@@ -937,7 +940,7 @@ def _gen_restarts(XT, log_phi_sum, centre, means, weights, learn_w, max_iter, to
         for k in range(K):
             lw[k] = math.log(wr[k])
         ll = _gen_pass(XT, mu, lw, True, group, nk, s1, lp, ex, mx, tot, w1, w2, w3)
-        log_lik[r] = (ll + log_phi_sum) / n
+        log_lik[r] = ll / n + log_c
     return log_lik
 
 
@@ -959,19 +962,17 @@ def general_restarts(X, means, weights, learn_w, max_iter, tol):
     with the weights held fixed when ``learn_w`` is false.  The guard
     ``10 eps`` is GaussianMixtureEM's (and scikit-learn's): a component that
     receives no responsibility moves to the origin and keeps a positive
-    weight instead of becoming NaN.  The rows are centred at their mean
-    inside (the inner products then do not lose digits when the data sit far
-    from the origin); the results are in the coordinates of ``X``.
-    Iteration ``t`` stops the run when the mean log-likelihood at the
-    parameters entering it differs from the previous one by less than
-    ``tol`` (scikit-learn's rule); with ``tol <= 0`` the log-likelihood is
+    weight instead of becoming NaN.  Iteration ``t`` stops the run when the
+    mean log-likelihood at the parameters entering it differs from the
+    previous one by less than ``tol`` (scikit-learn's rule); with
+    ``tol <= 0`` the log-likelihood is
     evaluated only where it is returned.
 
     Parameters
     ----------
     X : ndarray of shape (n, d)
-        float32 or float64, any layout (copied, centred and transposed to
-        float64 rows-as-columns once).
+        float32 or float64, any layout (copied and transposed to float64
+        rows-as-columns once, so that the loops over rows are unit-stride).
     means : ndarray of shape (R, k, d), float64, C-contiguous
         Starting means of each run; overwritten with the final ones.
     weights : ndarray of shape (R, k), float64, C-contiguous
@@ -991,20 +992,14 @@ def general_restarts(X, means, weights, learn_w, max_iter, tol):
     """
     n, d = X.shape
     R, K = means.shape[0], means.shape[1]
-    centre = X.mean(axis=0, dtype=np.float64)
     XT = np.empty((d, n))
     XT[...] = X.T
-    XT -= centre[:, None]
-    sq = np.einsum("ji,ji->", XT, XT)
-    log_phi_sum = -0.5 * n * d * _LOG_2PI - 0.5 * sq
-    means -= centre
     # products of `group` row sums in [1, K] stay below 2**1000
     group = _BLOCK if K < 2 else max(1, min(_BLOCK, int(1000.0 / math.log2(K))))
     lower_bound = np.empty(R)
     log_lik = np.empty(R)
     n_iter = np.zeros(R, dtype=np.int64)
     converged = np.zeros(R, dtype=np.bool_)
-    _gen_restarts(XT, log_phi_sum, centre, means, weights, bool(learn_w), int(max_iter),
+    _gen_restarts(XT, -0.5 * d * _LOG_2PI, means, weights, bool(learn_w), int(max_iter),
                   float(tol), group, lower_bound, log_lik, n_iter, converged)
-    means += centre
     return lower_bound, log_lik, n_iter, converged
