@@ -818,8 +818,9 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
                 q[i] = 0.0
             for j in range(d):
                 mkj = mu[k, j]
+                xj = XT[j]
                 for i in range(m):
-                    t = XT[j, lo + i] - mkj
+                    t = xj[lo + i] - mkj
                     q[i] += t * t
             lwk = lw[k]
             for i in range(m):
@@ -827,14 +828,16 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
         for i in range(m):
             mx[i] = lp[0, i]
         for k in range(1, K):
+            lk = lp[k]
             for i in range(m):
-                v = lp[k, i]
+                v = lk[i]
                 mx[i] = v if v > mx[i] else mx[i]
         for i in range(m):
             tot[i] = 0.0
         for k in range(K):
+            lk = lp[k]
             for i in range(m):
-                w1[i] = lp[k, i] - mx[i]
+                w1[i] = lk[i] - mx[i]
             _exp_nonpos(w1[:m], ex[k], w2, w3)
             exk = ex[k]
             for i in range(m):
@@ -877,14 +880,15 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
                 n0 += r[i]
             nk[k] += (n0 + n1) + (n2 + n3)
             for j in range(d):
+                xj = XT[j]
                 f0 = f1 = f2 = f3 = 0.0
                 for i in range(0, m4, 4):
-                    f0 += r[i] * XT[j, lo + i]
-                    f1 += r[i + 1] * XT[j, lo + i + 1]
-                    f2 += r[i + 2] * XT[j, lo + i + 2]
-                    f3 += r[i + 3] * XT[j, lo + i + 3]
+                    f0 += r[i] * xj[lo + i]
+                    f1 += r[i + 1] * xj[lo + i + 1]
+                    f2 += r[i + 2] * xj[lo + i + 2]
+                    f3 += r[i + 3] * xj[lo + i + 3]
                 for i in range(m4, m):
-                    f0 += r[i] * XT[j, lo + i]
+                    f0 += r[i] * xj[lo + i]
                 s1[k, j] += (f0 + f1) + (f2 + f3)
     if not want_ll:
         return 0.0
