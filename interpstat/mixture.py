@@ -1118,7 +1118,8 @@ def _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
     if not np.all(np.isfinite(inits)):
         raise ValueError("inits must be finite.")
     R = inits.shape[0]
-    w = np.ascontiguousarray(_restart_weights(weights, R, 2)[:, 0])
+    known = _restart_weights(weights, R, 2)
+    w = np.ascontiguousarray(known[:, 0])
     log_det = 0.0
     theta = np.array(inits)
     if L is not None:
@@ -1135,7 +1136,8 @@ def _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
         lower_bound, log_lik = lower_bound - log_det, log_lik - log_det
     return RestartsResult(
         means=np.stack([theta, -theta], axis=1),
-        weights=np.stack([w, 1.0 - w], axis=1),
+        # held weights are returned as given (1 - w[0] may differ from w[1] by 1 ulp)
+        weights=np.stack([w, 1.0 - w], axis=1) if learn_weights else known,
         log_likelihood=log_lik,
         lower_bound=lower_bound,
         n_iter=n_iter,

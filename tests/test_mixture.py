@@ -655,3 +655,24 @@ def test_em_restarts_general_input_errors():
             em_restarts(X, starts, symmetric=False, covariance_type=ct)
     with pytest.raises(ValueError, match="max_iter"):
         em_restarts(X, starts, symmetric=False, max_iter=-1)
+
+
+def test_em_restarts_symmetric_per_run_weights_and_float32_covariance():
+    rng = np.random.default_rng(16)
+    cov = [[2.0, 0.5], [0.5, 1.0]]
+    X = (_symmetric_data(rng, 400, 2, 1.5, 0.7) @ np.linalg.cholesky(cov).T).astype(np.float32)
+    inits = rng.standard_normal((3, 2)) * 2
+    W = np.stack([[0.6, 0.4], [0.7, 0.3], [0.2, 0.8]])
+    res = em_restarts(X, inits, weights=W, learn_weights=False, covariance=cov,
+                      max_iter=100, tol=1e-9)
+    np.testing.assert_array_equal(res.weights, W)
+    for r, theta0 in enumerate(inits):
+        est = _quiet_fit(GaussianMixtureEM(covariance_type="fixed", symmetric=True,
+                                           covariance=cov, weights=W[r], learn_weights=False,
+                                           means_init=[theta0, -theta0], max_iter=100,
+                                           tol=1e-9), X)
+        np.testing.assert_allclose(res.means[r], est.means_, rtol=1e-8, atol=1e-10)
+        assert res.log_likelihood[r] == pytest.approx(est.score(X), rel=1e-12)
+        assert res.n_iter[r] == est.n_iter_
+    with pytest.raises(ValueError, match=r"\(n_restarts, 2\)"):
+        em_restarts(X, inits, weights=W[:2])
