@@ -878,7 +878,7 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
 
 
 # ---------------------------------------------------------------------------
-# Many restarts of the symmetric model in one kernel
+# Many restarts in one kernel: the symmetric model and the k-component model
 # ---------------------------------------------------------------------------
 
 
@@ -888,9 +888,10 @@ class RestartsResult:
 
     Attributes
     ----------
-    theta : ndarray of shape (n_restarts, n_features)
-        Final mean of the first component (the second is ``-theta``).
-    weights : ndarray of shape (n_restarts, 2)
+    means : ndarray of shape (n_restarts, n_components, n_features)
+        Final means of each run (for the symmetric model ``(theta, -theta)``,
+        ``n_components = 2``).
+    weights : ndarray of shape (n_restarts, n_components)
         Final weights (the given ones when held fixed).
     log_likelihood : ndarray of shape (n_restarts,)
         Mean log-likelihood at the final parameters.
@@ -901,7 +902,7 @@ class RestartsResult:
     converged : ndarray of shape (n_restarts,), bool
     """
 
-    theta: np.ndarray
+    means: np.ndarray
     weights: np.ndarray
     log_likelihood: np.ndarray
     lower_bound: np.ndarray
@@ -909,52 +910,113 @@ class RestartsResult:
     converged: np.ndarray
 
     @property
-    def means(self):
-        """Final means ``(theta, -theta)``, shape (n_restarts, 2, n_features)."""
-        return np.stack([self.theta, -self.theta], axis=1)
+    def theta(self):
+        """``means[:, 0]``, shape (n_restarts, n_features): the symmetric model's ``theta``."""
+        return self.means[:, 0]
+
+
+def _restart_weights(weights, n_restarts, k):
+    """Weights of shape ``(n_restarts, k)`` from None, ``(k,)`` or ``(n_restarts, k)``."""
+    if weights is None:
+        return np.full((n_restarts, k), 1.0 / k)
+    W = np.asarray(weights, dtype=np.float64)
+    if W.ndim == 2:
+        if W.shape != (n_restarts, k):
+            raise ValueError(
+                f"weights must have shape ({k},) or (n_restarts, {k}) = ({n_restarts}, {k}), "
+                f"got {W.shape}."
+            )
+        for row in W:
+            _check_weights(row, k)
+        return np.array(W)
+    return np.tile(_check_weights(W, k), (n_restarts, 1))
+
+
+def _whitening(covariance, d):
+    """Lower Cholesky factor ``L`` of the known covariance (None for the identity)."""
+    if covariance is None:
+        return None
+    return np.linalg.cholesky(_check_covariance(covariance, 1, d)[0])
 
 
 def em_restarts(X, inits, *, weights=None, learn_weights=True, symmetric=True,
                 covariance_type="fixed", covariance=None, max_iter=500, tol=1e-6):
     r"""Run EM from many starts on one data set, in one kernel parallel over the starts.
 
-    The model is the symmetric two-component mixture with known covariance,
-    :math:`w\,\mathcal N(\theta, \Sigma) + (1 - w)\,\mathcal N(-\theta, \Sigma)`,
-    the model of Xu, Hsu & Maleki (2018).  With :math:`\Sigma = I` the EM map
-    is
+    Two known-covariance models are implemented.  With ``symmetric=True``
+    (the default) the symmetric two-component mixture
+    :math:`w\,\mathcal N(\theta, \Sigma) + (1 - w)\,\mathcal N(-\theta, \Sigma)`
+    of Xu, Hsu & Maleki (2018), whose EM map for :math:`\Sigma = I` is
 
     .. math::
 
         \theta' = \frac1n \sum_i \tanh(\langle\theta, x_i\rangle + \nu)\, x_i, \qquad
         w' = \frac12 + \frac1{2n} \sum_i \tanh(\langle\theta, x_i\rangle + \nu), \qquad
-        \nu = \tfrac12 \log\frac{w}{1 - w},
+        \nu = \tfrac12 \log\frac{w}{1 - w}.
 
-    with :math:`w` held fixed ("Model 1") unless ``learn_weights`` ("Model
-    2"); both updates use the E-step at the current parameters.  A general
-    known :math:`\Sigma = L L^T` is reduced to the identity by whitening
-    :math:`x \mapsto L^{-1} x` (EM is equivariant under it; log-likelihoods
-    are shifted back by :math:`-\log\det L`).  Each run equals
+    With ``symmetric=False`` the general mixture of ``k`` Gaussians with a
+    known covariance shared by all components,
+    :math:`\sum_{j=1}^k w_j\,\mathcal N(\mu_j, \Sigma)`, the model of Jin et
+    al. (2016); for :math:`\Sigma = I` its EM map is
+
+    .. math::
+
+        r_{ij} = \frac{w_j \exp(-\lVert x_i - \mu_j\rVert^2 / 2)}
+                      {\sum_l w_l \exp(-\lVert x_i - \mu_l\rVert^2 / 2)}, \qquad
+        \mu_j' = \frac{\sum_i r_{ij}\, x_i}{\sum_i r_{ij}}, \qquad
+        w_j' = \frac1n \sum_i r_{ij}.
+
+    In both models the weights are held at the given values ("Model 1",
+    ``learn_weights=False``) or re-estimated ("Model 2",
+    ``learn_weights=True``; over-parameterization in the sense of Xu, Hsu &
+    Maleki), and all updates use the E-step at the current parameters.  A
+    general known :math:`\Sigma = L L^T` is reduced to the identity by
+    whitening :math:`x \mapsto L^{-1} x` (EM is equivariant under it;
+    log-likelihoods are shifted back by :math:`-\log\det L`).
+
+    Each run of the general model equals
+    ``GaussianMixtureEM(n_components=k, covariance_type="fixed",
+    covariance=covariance, weights=..., learn_weights=...,
+    means_init=start, max_iter=max_iter, tol=tol)``, including its guard
+    :math:`\sum_i r_{ij} + 10\epsilon` in the M-step (a component that
+    receives no responsibility moves to the origin and keeps a tiny positive
+    weight, never NaN), and each run of the symmetric model equals
     ``GaussianMixtureEM(covariance_type="fixed", symmetric=True, ...)``
-    started at ``means_init=[theta0, -theta0]`` (up to rounding: the sums are
-    ordered differently), without its ``10 eps`` guard on the weights.
+    started at ``means_init=[theta0, -theta0]`` (without the guard), in both
+    cases up to rounding (the sums are ordered differently).  The stopping
+    rule is scikit-learn's: a run stops when its mean log-likelihood at the
+    parameters entering an iteration differs from the previous one by less
+    than ``tol``.
+
+    Assumptions: the covariance is known and shared by the components.
+    Models that estimate covariances are not batched here: use
+    ``GaussianMixtureEM(covariance_type=..., n_init=...)``.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
         The data.
-    inits : array-like of shape (n_restarts, n_features) or (n_restarts, 2, n_features)
-        Starting ``theta`` of each run (or starting means ``(theta, -theta)``).
-    weights : array-like of shape (2,) or (n_restarts, 2), default=None
-        Weights of the two components: the known ones with
-        ``learn_weights=False``, the starting ones otherwise (one pair for all
-        runs, or one per run).  None means ``(1/2, 1/2)``.
+    inits : array-like
+        Starting points of the runs.  Symmetric model: ``theta`` of shape
+        (n_restarts, n_features), or means ``(theta, -theta)`` of shape
+        (n_restarts, 2, n_features).  General model: means of shape
+        (n_restarts, n_components, n_features); ``n_components`` is read
+        from it.
+    weights : array-like of shape (n_components,) or (n_restarts, n_components), default=None
+        Mixing weights (positive, summing to one): the known ones with
+        ``learn_weights=False``, the starting ones otherwise (one vector for
+        all runs, or one per run).  None means ``1 / n_components`` each.
     learn_weights : bool, default=True
     symmetric : bool, default=True
-        Only the symmetric model is implemented.
+        The symmetric two-component model (means ``+theta``, ``-theta``) or
+        the general model with free means.
     covariance_type : {'fixed'}, default='fixed'
-        Only the known-covariance model is implemented.
+        Only the known-covariance model is batched; any other value raises
+        ``ValueError`` (an unsupported value of a parameter, as
+        scikit-learn reports it).
     covariance : array-like of shape (n_features, n_features), default=None
-        The known covariance; None means the identity.
+        The known covariance, shared by the components; None means the
+        identity.
     max_iter : int, default=500
     tol : float, default=1e-6
         Stop a run when its mean log-likelihood changes by less than ``tol``.
@@ -962,14 +1024,42 @@ def em_restarts(X, inits, *, weights=None, learn_weights=True, symmetric=True,
     Returns
     -------
     RestartsResult
+        ``means`` of shape (n_restarts, n_components, n_features) (the
+        symmetric model's ``theta`` is ``means[:, 0]``, also available as
+        ``theta``), ``weights``, ``log_likelihood``, ``lower_bound``,
+        ``n_iter``, ``converged``.
+
+    Raises
+    ------
+    ValueError
+        For inits, weights or covariance of the wrong shape or value, weights
+        not summing to one, ``covariance_type`` other than 'fixed', fewer
+        samples than components, or non-finite parameters produced by EM.
+
+    See Also
+    --------
+    GaussianMixtureEM : One EM fit, any covariance type.
 
     References
     ----------
     J. Xu, D. Hsu and A. Maleki. Benefits of over-parameterization with EM.
-    *Advances in Neural Information Processing Systems* 31, 2018.
+    *Advances in Neural Information Processing Systems* 31 (NeurIPS 2018).
+    arXiv:1810.11344.  Model 1 (known weights) against Model 2 (weights
+    learned) for the symmetric two-component mixture.
+
+    C. Jin, Y. Zhang, S. Balakrishnan, M. J. Wainwright and M. I. Jordan.
+    Local maxima in the likelihood of Gaussian mixture models: structural
+    results and algorithmic consequences. *Advances in Neural Information
+    Processing Systems* 29 (NeurIPS 2016).  arXiv:1609.00978.  For
+    ``k >= 3`` well-separated spherical Gaussians the likelihood has bad
+    local maxima, and EM from random initialisation reaches them with
+    positive probability.
 
     Examples
     --------
+    Model 1 against Model 2 in the symmetric model (Xu, Hsu & Maleki): every
+    Model 2 run reaches the global maximum.
+
     >>> import numpy as np
     >>> from interpstat.mixture import em_restarts
     >>> rng = np.random.default_rng(0)
@@ -980,13 +1070,42 @@ def em_restarts(X, inits, *, weights=None, learn_weights=True, symmetric=True,
     >>> m2 = em_restarts(X, inits, weights=[0.8, 0.2], learn_weights=True)
     >>> bool(np.all(m2.log_likelihood > m1.log_likelihood.max() - 1e-6))
     True
+
+    Three well-separated components (Jin et al.), starts at three random
+    data points: some runs end at a bad local maximum, with the weights held
+    at 1/3 and also with learned weights (unlike the symmetric model, learning
+    the weights does not remove these maxima).
+
+    >>> centres = np.array([[0.0, 0.0], [12.0, 0.0], [6.0, 10.0]])
+    >>> X = np.repeat(centres, 300, axis=0) + rng.standard_normal((900, 2))
+    >>> starts = X[rng.integers(900, size=(50, 3))]
+    >>> m1 = em_restarts(X, starts, symmetric=False, learn_weights=False)
+    >>> m2 = em_restarts(X, starts, symmetric=False, learn_weights=True)
+    >>> m1.means.shape, m1.weights.shape
+    ((50, 3, 2), (50, 3))
+    >>> best = max(m1.log_likelihood.max(), m2.log_likelihood.max())
+    >>> bool(np.any(m1.log_likelihood < best - 1.0)), bool(np.any(m2.log_likelihood < best - 1.0))
+    (True, True)
     """
-    if not symmetric or covariance_type != "fixed":
-        raise NotImplementedError(
-            "em_restarts implements the symmetric model with known covariance "
-            "(symmetric=True, covariance_type='fixed'); use GaussianMixtureEM otherwise."
+    if covariance_type != "fixed":
+        raise ValueError(
+            f"em_restarts batches only the known-covariance model (covariance_type='fixed'), "
+            f"got covariance_type={covariance_type!r}; for estimated covariances use "
+            f"GaussianMixtureEM(covariance_type={covariance_type!r}, n_init=...)."
         )
+    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 0:
+        raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}.")
+    if not isinstance(tol, Real) or math.isnan(tol):
+        raise ValueError(f"tol must be a real number, got {tol!r}.")
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+    d = X.shape[1]
+    L = _whitening(covariance, d)
+    if symmetric:
+        return _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol)
+    return _general_restarts(X, inits, weights, learn_weights, L, max_iter, tol)
+
+
+def _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
     d = X.shape[1]
     inits = np.asarray(inits, dtype=np.float64)
     if inits.ndim == 3:
@@ -999,20 +1118,12 @@ def em_restarts(X, inits, *, weights=None, learn_weights=True, symmetric=True,
     if not np.all(np.isfinite(inits)):
         raise ValueError("inits must be finite.")
     R = inits.shape[0]
-    if weights is None:
-        w = np.full(R, 0.5)
-    else:
-        W = np.asarray(weights, dtype=np.float64)
-        rows = W.reshape(-1, 2) if W.ndim == 2 else W[None]
-        for row in rows:
-            _check_weights(row, 2)
-        w = np.broadcast_to(rows[:, 0], (R,)).copy()
+    known = _restart_weights(weights, R, 2)
+    w = np.ascontiguousarray(known[:, 0])
     log_det = 0.0
     theta = np.array(inits)
-    if covariance is not None:
-        C = _check_covariance(covariance, 1, d)[0]
-        L = np.linalg.cholesky(C)
-        X = scipy.linalg.solve_triangular(L, X.T, lower=True).T
+    if L is not None:
+        X = scipy.linalg.solve_triangular(L, X.T.astype(np.float64), lower=True).T
         theta = scipy.linalg.solve_triangular(L, theta.T, lower=True).T
         log_det = float(np.log(np.diag(L)).sum())
     Xc = np.ascontiguousarray(X)
@@ -1020,12 +1131,59 @@ def em_restarts(X, inits, *, weights=None, learn_weights=True, symmetric=True,
     lower_bound, log_lik, n_iter, converged = symmetric_restarts(
         Xc, theta, w, learn_weights, max_iter, tol
     )
-    if covariance is not None:
+    if L is not None:
         theta = (L @ theta.T).T
         lower_bound, log_lik = lower_bound - log_det, log_lik - log_det
     return RestartsResult(
-        theta=theta,
-        weights=np.stack([w, 1.0 - w], axis=1),
+        means=np.stack([theta, -theta], axis=1),
+        # held weights are returned as given (1 - w[0] may differ from w[1] by 1 ulp)
+        weights=np.stack([w, 1.0 - w], axis=1) if learn_weights else known,
+        log_likelihood=log_lik,
+        lower_bound=lower_bound,
+        n_iter=n_iter,
+        converged=converged,
+    )
+
+
+def _general_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
+    # imported here so that the module's import block stays as it is
+    from interpstat._kernels.mixture import general_restarts
+
+    n, d = X.shape
+    means = np.asarray(inits, dtype=np.float64)
+    if means.ndim != 3 or means.shape[2] != d or means.shape[1] < 1:
+        raise ValueError(
+            f"With symmetric=False, inits must hold starting means of shape "
+            f"(n_restarts, n_components, {d}), got {means.shape}."
+        )
+    if not np.all(np.isfinite(means)):
+        raise ValueError("inits must be finite.")
+    R, k = means.shape[:2]
+    if n < k:
+        raise ValueError(
+            f"Expected n_samples >= n_components, got n_samples = {n} and n_components = {k}."
+        )
+    w = _restart_weights(weights, R, k)
+    log_det = 0.0
+    if L is None:
+        means = np.array(means, order="C")
+    else:
+        X = scipy.linalg.solve_triangular(L, X.T.astype(np.float64), lower=True).T
+        means = np.ascontiguousarray(
+            scipy.linalg.solve_triangular(L, means.reshape(-1, d).T, lower=True).T
+        ).reshape(R, k, d)
+        log_det = float(np.log(np.diag(L)).sum())
+    lower_bound, log_lik, n_iter, converged = general_restarts(
+        X, means, w, learn_weights, max_iter, tol
+    )
+    if not (np.all(np.isfinite(means)) and np.all(np.isfinite(w))):
+        raise ValueError("EM produced non-finite parameters; scale the data.")
+    if L is not None:
+        means = means @ L.T
+        lower_bound, log_lik = lower_bound - log_det, log_lik - log_det
+    return RestartsResult(
+        means=means,
+        weights=w,
         log_likelihood=log_lik,
         lower_bound=lower_bound,
         n_iter=n_iter,

@@ -484,7 +484,195 @@ def test_em_restarts_input_errors():
         em_restarts(X, np.zeros((3, 3)))
     with pytest.raises(ValueError, match="sum to 1"):
         em_restarts(X, np.zeros((3, 2)), weights=[0.5, 0.6])
-    with pytest.raises(NotImplementedError, match="symmetric"):
+    with pytest.raises(ValueError, match="n_components"):
         em_restarts(X, np.zeros((3, 2)), symmetric=False)
     with pytest.raises(ValueError, match="theta, -theta"):
         em_restarts(X, np.ones((3, 2, 2)))
+
+
+def test_em_restarts_symmetric_theta_is_first_mean():
+    rng = np.random.default_rng(12)
+    X = _symmetric_data(rng, 200, 2, 1.5, 0.7)
+    res = em_restarts(X, rng.standard_normal((3, 2)), max_iter=5)
+    assert res.means.shape == (3, 2, 2)
+    np.testing.assert_array_equal(res.theta, res.means[:, 0])
+    np.testing.assert_array_equal(res.means[:, 1], -res.theta)
+
+
+# General k-component model (symmetric=False).  Each run is compared with a
+# separate GaussianMixtureEM fit from the same start.  Both compute the same
+# iterates; only the order of the floating-point sums differs (the kernel sums
+# over rows in blocks and four interleaved partial sums, on centred and
+# whitened data), which perturbs each pass by a few n * eps relative.  From
+# distinct starting points on data with well-separated clusters EM contracts
+# towards its fixed point, so the perturbations do not grow: 1e-11 absolute on
+# means (of size ~10) and weights, and 1e-12 relative on log-likelihoods
+# (~ -3 to -8), leave a margin of several hundred over the largest differences
+# measured over seeds 0-19 (means 9e-15, weights 3e-15, log-likelihoods
+# 2.2e-15 relative).
+
+_K3_CENTRES = np.array([[0.0, 0.0], [8.0, 0.0], [4.0, 7.0]])
+
+
+def _k3_data(rng, m=200, covariance=None, offset=3.0):
+    Z = rng.standard_normal((3 * m, 2))
+    if covariance is not None:
+        Z = Z @ np.linalg.cholesky(covariance).T
+    return np.repeat(_K3_CENTRES, m, axis=0) + Z + offset
+
+
+def _distinct_starts(rng, X, n_restarts, k):
+    # k distinct data points per run: coincident starting means sit on a saddle
+    # (the components stay merged in exact arithmetic), where any rounding
+    # difference between two implementations grows (measured: 6e-6 on means)
+    return np.stack([X[rng.choice(len(X), size=k, replace=False)] for _ in range(n_restarts)])
+
+
+def _separate_fit(X, start, weights, learn_weights, covariance, max_iter, tol):
+    return _quiet_fit(GaussianMixtureEM(len(start), covariance_type="fixed",
+                                        covariance=covariance, weights=weights,
+                                        learn_weights=learn_weights, means_init=start,
+                                        max_iter=max_iter, tol=tol), X)
+
+
+def _assert_run_equals_fit(res, r, est, X):
+    np.testing.assert_allclose(res.means[r], est.means_, rtol=0, atol=1e-11)
+    np.testing.assert_allclose(res.weights[r], est.weights_, rtol=0, atol=1e-11)
+    assert res.lower_bound[r] == pytest.approx(est.lower_bound_, rel=1e-12)
+    assert res.log_likelihood[r] == pytest.approx(est.score(X), rel=1e-12)
+    assert res.n_iter[r] == est.n_iter_
+    assert res.converged[r] == est.converged_
+
+
+@pytest.mark.parametrize("learn_weights", [False, True])
+@pytest.mark.parametrize("covariance", [None, [[2.0, 0.6], [0.6, 1.0]]])
+def test_em_restarts_general_equal_separate_fits(learn_weights, covariance,
+                                                 global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    X = _k3_data(rng, covariance=covariance)
+    starts = _distinct_starts(rng, X, 6, 3)
+    weights = [0.5, 0.3, 0.2]
+    res = em_restarts(X, starts, weights=weights, learn_weights=learn_weights,
+                      symmetric=False, covariance=covariance, max_iter=150, tol=1e-8)
+    assert res.means.shape == (6, 3, 2)
+    assert res.weights.shape == (6, 3)
+    for r, start in enumerate(starts):
+        est = _separate_fit(X, start, weights, learn_weights, covariance, 150, 1e-8)
+        _assert_run_equals_fit(res, r, est, X)
+    if not learn_weights:
+        np.testing.assert_array_equal(res.weights, np.tile(weights, (6, 1)))
+
+
+def test_em_restarts_general_per_run_weights_float32_and_tol_zero(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    X = _k3_data(rng, m=100)
+    starts = _distinct_starts(rng, X, 4, 3)
+    W = rng.dirichlet(np.ones(3) * 5, size=4)
+    X32 = X.astype(np.float32)
+    res = em_restarts(X32, starts, weights=W, learn_weights=True, symmetric=False,
+                      max_iter=20, tol=0.0)
+    for r, start in enumerate(starts):
+        est = _separate_fit(X32, start, W[r], True, None, 20, 0.0)
+        _assert_run_equals_fit(res, r, est, X32)
+    assert np.all(res.n_iter == 20)
+    assert not res.converged.any()
+
+
+def test_em_restarts_general_uniform_default_weights():
+    rng = np.random.default_rng(13)
+    X = _k3_data(rng, m=50)
+    starts = _distinct_starts(rng, X, 2, 3)
+    res = em_restarts(X, starts, symmetric=False, learn_weights=False, max_iter=10)
+    np.testing.assert_array_equal(res.weights, np.full((2, 3), 1.0 / 3.0))
+    est = _separate_fit(X, starts[1], np.full(3, 1.0 / 3.0), False, None, 10, 1e-6)
+    _assert_run_equals_fit(res, 1, est, X)
+
+
+def test_em_restarts_general_far_apart_and_empty_components():
+    # separation 50: responsibilities are 0 or 1 to the last bit; a start far
+    # beyond the data gets no responsibility at all (N_k = 0), and then, as in
+    # GaussianMixtureEM's M-step (guard 10 eps), moves to the origin, which is
+    # far from the data here (offset 30), and keeps a tiny positive weight.
+    rng = np.random.default_rng(14)
+    centres = np.array([[0.0, 0.0], [50.0, 0.0], [0.0, 50.0]])
+    X = np.repeat(centres, 100, axis=0) + rng.standard_normal((300, 2)) + 30.0
+    starts = np.stack([centres + 30.0 + 1.0, X[[0, 1, 150]],
+                       np.array([[30.0, 30.0], [80.0, 30.0], [1e4, 1e4]])])
+    for learn_weights in (False, True):
+        res = em_restarts(X, starts, symmetric=False, learn_weights=learn_weights,
+                          max_iter=50, tol=1e-10)
+        assert np.all(np.isfinite(res.means))
+        assert np.all(np.isfinite(res.weights))
+        assert np.all(np.isfinite(res.log_likelihood))
+        for r, start in enumerate(starts):
+            est = _separate_fit(X, start, np.full(3, 1.0 / 3.0), learn_weights, None, 50,
+                                1e-10)
+            _assert_run_equals_fit(res, r, est, X)
+        assert np.all(np.abs(res.means[2, 2]) < 1e-100)  # the empty component
+        if learn_weights:
+            assert 0 < res.weights[2, 2] < 1e-15
+
+
+def test_em_restarts_general_negative_control():
+    # the comparison above must reject a reference that runs the other model
+    rng = np.random.default_rng(15)
+    X = _k3_data(rng, m=100)
+    starts = _distinct_starts(rng, X, 3, 3)
+    weights = [0.6, 0.3, 0.1]
+    res = em_restarts(X, starts, weights=weights, learn_weights=True, symmetric=False,
+                      max_iter=100, tol=1e-8)
+    for r, start in enumerate(starts):
+        wrong = _separate_fit(X, start, weights, False, None, 100, 1e-8)
+        with pytest.raises(AssertionError):
+            _assert_run_equals_fit(res, r, wrong, X)
+        right = _separate_fit(X, start, weights, True, None, 100, 1e-8)
+        _assert_run_equals_fit(res, r, right, X)
+
+
+def test_em_restarts_general_input_errors():
+    X = np.random.default_rng(0).standard_normal((10, 2))
+    starts = np.zeros((4, 3, 2))
+    with pytest.raises(ValueError, match=r"shape \(n_restarts, n_components, 2\)"):
+        em_restarts(X, np.zeros((4, 2)), symmetric=False)
+    with pytest.raises(ValueError, match=r"shape \(n_restarts, n_components, 2\)"):
+        em_restarts(X, np.zeros((4, 3, 3)), symmetric=False)
+    with pytest.raises(ValueError, match="sum to 1"):
+        em_restarts(X, starts, weights=[0.5, 0.3, 0.3], symmetric=False)
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):  # k = 3 means, 2 weights
+        em_restarts(X, starts, weights=[0.5, 0.5], symmetric=False)
+    with pytest.raises(ValueError, match=r"\(n_restarts, 3\)"):
+        em_restarts(X, starts, weights=np.full((5, 3), 1 / 3), symmetric=False)
+    with pytest.raises(ValueError, match="positive"):
+        em_restarts(X, starts, weights=[1.0, 0.0, 0.0], symmetric=False)
+    with pytest.raises(ValueError, match="finite"):
+        em_restarts(X, np.full((4, 3, 2), np.nan), symmetric=False)
+    with pytest.raises(ValueError, match="n_samples >= n_components"):
+        em_restarts(X, np.zeros((1, 11, 2)), symmetric=False)
+    with pytest.raises(ValueError, match="positive definite"):
+        em_restarts(X, starts, symmetric=False, covariance=[[1.0, 2.0], [2.0, 1.0]])
+    for ct in ("full", "spherical"):
+        with pytest.raises(ValueError, match=r"GaussianMixtureEM\(covariance_type="):
+            em_restarts(X, starts, symmetric=False, covariance_type=ct)
+    with pytest.raises(ValueError, match="max_iter"):
+        em_restarts(X, starts, symmetric=False, max_iter=-1)
+
+
+def test_em_restarts_symmetric_per_run_weights_and_float32_covariance():
+    rng = np.random.default_rng(16)
+    cov = [[2.0, 0.5], [0.5, 1.0]]
+    X = (_symmetric_data(rng, 400, 2, 1.5, 0.7) @ np.linalg.cholesky(cov).T).astype(np.float32)
+    inits = rng.standard_normal((3, 2)) * 2
+    W = np.stack([[0.6, 0.4], [0.7, 0.3], [0.2, 0.8]])
+    res = em_restarts(X, inits, weights=W, learn_weights=False, covariance=cov,
+                      max_iter=100, tol=1e-9)
+    np.testing.assert_array_equal(res.weights, W)
+    for r, theta0 in enumerate(inits):
+        est = _quiet_fit(GaussianMixtureEM(covariance_type="fixed", symmetric=True,
+                                           covariance=cov, weights=W[r], learn_weights=False,
+                                           means_init=[theta0, -theta0], max_iter=100,
+                                           tol=1e-9), X)
+        np.testing.assert_allclose(res.means[r], est.means_, rtol=1e-8, atol=1e-10)
+        assert res.log_likelihood[r] == pytest.approx(est.score(X), rel=1e-12)
+        assert res.n_iter[r] == est.n_iter_
+    with pytest.raises(ValueError, match=r"\(n_restarts, 2\)"):
+        em_restarts(X, inits, weights=W[:2])

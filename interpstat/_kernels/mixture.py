@@ -764,3 +764,238 @@ def symmetric_restarts(X, theta, w, learn_w, max_iter, tol):
     _sym_restarts(XT, log_phi_sum, theta, w, bool(learn_w), int(max_iter), float(tol),
                   lower_bound, log_lik, n_iter, converged)
     return lower_bound, log_lik, n_iter, converged
+
+
+# ---------------------------------------------------------------------------
+# Batched restarts of the k-component model with identity covariance
+# ---------------------------------------------------------------------------
+
+#: The guard GaussianMixtureEM adds to the responsibility sums in its M-step.
+_NK_GUARD = 10.0 * np.finfo(np.float64).eps
+
+
+@jit()
+def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
+    """One pass of the k-component identity-covariance model.
+
+    Returns the sum over rows of ``log sum_k exp(lp_ik)`` with
+    ``lp_ik = log w_k - |x_i - mu_k|^2 / 2`` (the row log-likelihood without
+    the constant ``-d/2 log(2 pi)``; 0 when ``want_ll`` is false), and writes
+    ``nk[k] = sum_i r_ik`` and ``s1[k] = sum_i r_ik x_i``.  The squared
+    distances are formed from the differences ``x_i - mu_k`` (not expanded
+    as ``|x|^2 - 2 <mu, x> + |mu|^2``, which loses digits to cancellation for
+    components far from each other or from the origin).
+    The log-sum-exp subtracts the row maximum, so the largest term is
+    ``exp(0) = 1`` and nothing under- or overflows however far apart the
+    components are; the exponentials are vectorised (:func:`_exp_nonpos`).
+    The row sums ``tot_i`` lie in ``[1, k]``, so their logarithms are summed
+    as the log of products over ``group`` rows (``k**group`` below the
+    overflow threshold).  ``lp, ex`` are ``(k, _BLOCK)`` scratch, ``mx, tot,
+    w1, w2, w3`` ``(_BLOCK,)``; sums over rows run in four interleaved
+    partial sums (a fixed order).
+    """
+    d, n = XT.shape
+    K = mu.shape[0]
+    for k in range(K):
+        nk[k] = 0.0
+        for j in range(d):
+            s1[k, j] = 0.0
+    ll = 0.0
+    for lo in range(0, n, _BLOCK):
+        m = min(n, lo + _BLOCK) - lo
+        m4 = m - m % 4
+        for k in range(K):
+            q = lp[k]
+            for i in range(m):
+                q[i] = 0.0
+            for j in range(d):
+                mkj = mu[k, j]
+                xj = XT[j]
+                for i in range(m):
+                    t = xj[lo + i] - mkj
+                    q[i] += t * t
+            lwk = lw[k]
+            for i in range(m):
+                q[i] = lwk - 0.5 * q[i]
+        for i in range(m):
+            mx[i] = lp[0, i]
+        for k in range(1, K):
+            lk = lp[k]
+            for i in range(m):
+                v = lk[i]
+                mx[i] = v if v > mx[i] else mx[i]
+        for i in range(m):
+            tot[i] = 0.0
+        for k in range(K):
+            lk = lp[k]
+            for i in range(m):
+                w1[i] = lk[i] - mx[i]
+            _exp_nonpos(w1[:m], ex[k], w2, w3)
+            exk = ex[k]
+            for i in range(m):
+                tot[i] += exk[i]
+        if want_ll:
+            l0 = l1 = l2 = l3 = 0.0
+            for i in range(0, m4, 4):
+                l0 += mx[i]
+                l1 += mx[i + 1]
+                l2 += mx[i + 2]
+                l3 += mx[i + 3]
+            for i in range(m4, m):
+                l0 += mx[i]
+            ll += (l0 + l1) + (l2 + l3)
+            for g0 in range(0, m, group):
+                g1 = min(m, g0 + group)
+                g4 = g1 - (g1 - g0) % 4
+                p0 = p1 = p2 = p3 = 1.0
+                for i in range(g0, g4, 4):
+                    p0 *= tot[i]
+                    p1 *= tot[i + 1]
+                    p2 *= tot[i + 2]
+                    p3 *= tot[i + 3]
+                for i in range(g4, g1):
+                    p0 *= tot[i]
+                ll += math.log((p0 * p1) * (p2 * p3))
+        for i in range(m):
+            w1[i] = 1.0 / tot[i]
+        for k in range(K):
+            r = ex[k]
+            for i in range(m):
+                r[i] *= w1[i]  # exp(lp_ik - lse_i) without a second exp
+            n0 = n1 = n2 = n3 = 0.0
+            for i in range(0, m4, 4):
+                n0 += r[i]
+                n1 += r[i + 1]
+                n2 += r[i + 2]
+                n3 += r[i + 3]
+            for i in range(m4, m):
+                n0 += r[i]
+            nk[k] += (n0 + n1) + (n2 + n3)
+            for j in range(d):
+                xj = XT[j]
+                f0 = f1 = f2 = f3 = 0.0
+                for i in range(0, m4, 4):
+                    f0 += r[i] * xj[lo + i]
+                    f1 += r[i + 1] * xj[lo + i + 1]
+                    f2 += r[i + 2] * xj[lo + i + 2]
+                    f3 += r[i + 3] * xj[lo + i + 3]
+                for i in range(m4, m):
+                    f0 += r[i] * xj[lo + i]
+                s1[k, j] += (f0 + f1) + (f2 + f3)
+    if not want_ll:
+        return 0.0
+    return ll
+
+
+@jit(parallel=True)
+def _gen_restarts(XT, log_c, means, weights, learn_w, max_iter, tol, group,
+                  lower_bound, log_lik, n_iter, converged):
+    d, n = XT.shape
+    R, K = means.shape[0], means.shape[1]
+    # with tol <= 0 the stopping test |lb - prev| < tol never holds, so the
+    # log-likelihood is needed only for the lower bound of the last iteration
+    every = tol > 0.0
+    for r in numba.prange(R):
+        nk = np.empty(K)
+        s1 = np.empty((K, d))
+        lw = np.empty(K)
+        lp = np.empty((K, _BLOCK))
+        ex = np.empty((K, _BLOCK))
+        scratch = np.empty((5, _BLOCK))
+        mx, tot, w1, w2, w3 = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4]
+        mu = means[r]
+        wr = weights[r]
+        lb = -np.inf
+        it = 0
+        conv = False
+        for it in range(1, max_iter + 1):
+            prev = lb
+            want = every or it == max_iter
+            for k in range(K):
+                lw[k] = math.log(wr[k])
+            ll = _gen_pass(XT, mu, lw, want, group, nk, s1, lp, ex, mx, tot, w1, w2, w3)
+            lb = ll / n + log_c if want else -np.inf
+            # GaussianMixtureEM's M-step: mean = sum_i r_ik x_i / (N_k + guard)
+            total = 0.0
+            for k in range(K):
+                nkg = nk[k] + _NK_GUARD
+                total += nkg
+                for j in range(d):
+                    mu[k, j] = s1[k, j] / nkg
+            if learn_w:
+                for k in range(K):
+                    wr[k] = (nk[k] + _NK_GUARD) / total
+            if abs(lb - prev) < tol:
+                conv = True
+                break
+        if max_iter == 0:
+            it = 0
+        lower_bound[r] = lb
+        n_iter[r] = it
+        converged[r] = conv
+        for k in range(K):
+            lw[k] = math.log(wr[k])
+        ll = _gen_pass(XT, mu, lw, True, group, nk, s1, lp, ex, mx, tot, w1, w2, w3)
+        log_lik[r] = ll / n + log_c
+    return log_lik
+
+
+def general_restarts(X, means, weights, learn_w, max_iter, tol):
+    """EM from many starts of ``sum_k w_k N(mu_k, I)``, parallel over the starts.
+
+    Each start runs the sample EM map of the k-component mixture with
+    identity covariance (one pass per iteration; E-step at the current
+    parameters):
+
+    .. math::
+
+        r_{ik} = \\frac{w_k \\exp(\\langle\\mu_k, x_i\\rangle - \\lVert\\mu_k\\rVert^2/2)}
+                       {\\sum_l w_l \\exp(\\langle\\mu_l, x_i\\rangle - \\lVert\\mu_l\\rVert^2/2)},
+        \\qquad N_k = \\sum_i r_{ik}, \\qquad
+        \\mu_k' = \\frac{\\sum_i r_{ik} x_i}{N_k + 10\\,\\epsilon}, \\qquad
+        w_k' = \\frac{N_k + 10\\,\\epsilon}{\\sum_l (N_l + 10\\,\\epsilon)},
+
+    with the weights held fixed when ``learn_w`` is false.  The guard
+    ``10 eps`` is GaussianMixtureEM's (and scikit-learn's): a component that
+    receives no responsibility moves to the origin and keeps a positive
+    weight instead of becoming NaN.  Iteration ``t`` stops the run when the
+    mean log-likelihood at the parameters entering it differs from the
+    previous one by less than ``tol`` (scikit-learn's rule); with
+    ``tol <= 0`` the log-likelihood is
+    evaluated only where it is returned.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        float32 or float64, any layout (copied and transposed to float64
+        rows-as-columns once, so that the loops over rows are unit-stride).
+    means : ndarray of shape (R, k, d), float64, C-contiguous
+        Starting means of each run; overwritten with the final ones.
+    weights : ndarray of shape (R, k), float64, C-contiguous
+        Starting (or known) weights of each run, positive; overwritten.
+    learn_w : bool
+    max_iter : int
+    tol : float
+
+    Returns
+    -------
+    lower_bound : ndarray of shape (R,)
+        Mean log-likelihood at the parameters entering the last iteration.
+    log_lik : ndarray of shape (R,)
+        Mean log-likelihood at the final parameters.
+    n_iter : ndarray of shape (R,), int64
+    converged : ndarray of shape (R,), bool
+    """
+    n, d = X.shape
+    R, K = means.shape[0], means.shape[1]
+    XT = np.empty((d, n))
+    XT[...] = X.T
+    # products of `group` row sums in [1, K] stay below 2**1000
+    group = _BLOCK if K < 2 else max(1, min(_BLOCK, int(1000.0 / math.log2(K))))
+    lower_bound = np.empty(R)
+    log_lik = np.empty(R)
+    n_iter = np.zeros(R, dtype=np.int64)
+    converged = np.zeros(R, dtype=np.bool_)
+    _gen_restarts(XT, -0.5 * d * _LOG_2PI, means, weights, bool(learn_w), int(max_iter),
+                  float(tol), group, lower_bound, log_lik, n_iter, converged)
+    return lower_bound, log_lik, n_iter, converged

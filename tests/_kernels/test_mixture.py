@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy.special import logsumexp
 
 from interpstat._jit import num_threads
 from interpstat._kernels.mixture import (
@@ -14,6 +15,7 @@ from interpstat._kernels.mixture import (
     _sym_pass,
     em_pass_chol,
     em_pass_diag,
+    general_restarts,
     symmetric_restarts,
 )
 from tests.naive import em_pass, symmetric_em, symmetric_row
@@ -327,3 +329,166 @@ def test_symmetric_restarts_tol_zero_skips_only_unused_likelihoods():
     for a, b in zip(*outs, strict=True):
         np.testing.assert_array_equal(a, b)
     assert np.all(outs[0][4] == 7)
+
+
+# ---------------------------------------------------------------------------
+# Batched restarts of the k-component identity-covariance model
+# ---------------------------------------------------------------------------
+
+
+def _general_em(X, means, weights, learn_w, n_iter):
+    """Slow reference of ``general_restarts``: plain numpy EM with scikit-learn's
+    ``10 eps`` guard, squared distances in full; returns the final means and
+    weights and the mean log-likelihoods at the ``n_iter + 1`` parameters."""
+    X = np.asarray(X, dtype=np.float64)
+    mu, w = np.array(means, dtype=np.float64), np.array(weights, dtype=np.float64)
+    d = X.shape[1]
+    guard = 10 * np.finfo(np.float64).eps
+    lls = []
+    for t in range(n_iter + 1):
+        lp = (np.log(w) - 0.5 * ((X[:, None, :] - mu[None]) ** 2).sum(-1)
+              - 0.5 * d * math.log(2 * math.pi))
+        lse = logsumexp(lp, axis=1)
+        lls.append(lse.mean())
+        if t == n_iter:
+            break
+        r = np.exp(lp - lse[:, None])
+        nk = r.sum(axis=0) + guard
+        mu = (r.T @ X) / nk[:, None]
+        if learn_w:
+            w = nk / nk.sum()
+    return mu, w, np.array(lls)
+
+
+def _k_data(rng, n, d, K, spread=4.0, dtype=np.float64, offset=2.0):
+    centres = rng.standard_normal((K, d)) * spread
+    X = centres[rng.integers(0, K, n)] + rng.standard_normal((n, d)) + offset
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("learn_w", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 1, 1), (7, 3, 2), (_BLOCK + 5, 2, 3), (300, 1, 5),
+                                   (2 * _BLOCK, 2, 40)])
+def test_general_restarts_match_reference(learn_w, dtype, shape):
+    n, d, K = shape
+    rng = np.random.default_rng(20)
+    X = _k_data(rng, n, d, K, dtype=dtype)
+    R, n_iter = 3, 6
+    means0 = X[rng.integers(0, n, (R, K))].astype(np.float64) + rng.standard_normal((R, K, d))
+    w0 = rng.dirichlet(np.ones(K) * 3, R)
+    for name, Xl in _layouts(X):
+        mu, w = means0.copy(), w0.copy()
+        lb, ll, it, conv = general_restarts(Xl, mu, w, learn_w, n_iter, 0.0)
+        assert np.all(it == n_iter)
+        assert not conv.any()
+        for r in range(R):
+            r_mu, r_w, r_ll = _general_em(Xl, means0[r], w0[r], learn_w, n_iter)
+            np.testing.assert_allclose(mu[r], r_mu, rtol=1e-11, atol=1e-11, err_msg=name)
+            np.testing.assert_allclose(w[r], r_w, rtol=1e-11, atol=1e-15, err_msg=name)
+            np.testing.assert_allclose(lb[r], r_ll[-2], rtol=1e-12, err_msg=name)
+            np.testing.assert_allclose(ll[r], r_ll[-1], rtol=1e-12, err_msg=name)
+        if not learn_w:
+            np.testing.assert_array_equal(w, w0)
+
+
+def test_general_restarts_float32_is_float64_of_the_same_values():
+    rng = np.random.default_rng(21)
+    X32 = _k_data(rng, 500, 2, 3, dtype=np.float32)
+    means0 = rng.standard_normal((4, 3, 2)) * 3
+    outs = []
+    for X in (X32, X32.astype(np.float64)):
+        mu, w = means0.copy(), np.full((4, 3), 1.0 / 3.0)
+        outs.append((mu, w, *general_restarts(X, mu, w, True, 10, 0.0)))
+    for a, b in zip(*outs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-14)
+
+
+def test_general_restarts_stop_at_tol_and_zero_iterations():
+    rng = np.random.default_rng(22)
+    X = _k_data(rng, 400, 2, 3)
+    means0 = X[rng.integers(0, 400, (4, 3))]
+    w0 = np.full((4, 3), 1.0 / 3.0)
+    mu, w = means0.copy(), w0.copy()
+    lb, ll, it, conv = general_restarts(X, mu, w, True, 1000, 1e-8)
+    assert conv.all()
+    assert np.all(it < 1000)
+    for r in range(4):
+        lls = _general_em(X, means0[r], w0[r], True, int(it[r]))[2]
+        assert abs(lls[-2] - lls[-3]) < 1e-8 <= abs(lls[-3] - lls[-4])
+        np.testing.assert_allclose([lb[r], ll[r]], lls[-2:], rtol=1e-12)
+    mu, w = means0.copy(), w0.copy()
+    lb, ll, it, conv = general_restarts(X, mu, w, True, 0, 1e-8)
+    np.testing.assert_array_equal(mu, means0)
+    np.testing.assert_array_equal(w, w0)
+    assert np.all(it == 0)
+    assert not conv.any()
+    assert np.all(lb == -np.inf)
+    np.testing.assert_allclose(ll, [_general_em(X, m, w0[0], True, 0)[2][0] for m in means0],
+                               rtol=1e-12)
+
+
+def test_general_restarts_tol_zero_skips_only_unused_likelihoods():
+    # tol = 0 (never met) and a negative tol give the same results as a tol
+    # too small to be met, which evaluates the likelihood at every iteration
+    rng = np.random.default_rng(23)
+    X = _k_data(rng, 300, 2, 3)
+    means0 = rng.standard_normal((3, 3, 2)) * 3
+    outs = []
+    for tol in (0.0, -1.0, 1e-300):
+        mu, w = means0.copy(), np.full((3, 3), 1.0 / 3.0)
+        outs.append((mu, w, *general_restarts(X, mu, w, True, 7, tol)))
+    for other in outs[1:]:
+        for a, b in zip(outs[0], other, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_general_restarts_far_apart_and_empty_components():
+    # separation 1e3: every log-density difference is about -5e5, whose exp
+    # underflows to exactly 0; the row maximum is subtracted, so the
+    # log-likelihood stays finite.  A start at 1e5 gets no responsibility
+    # (N_k = 0) and moves to the origin (guard 10 eps), not to NaN; the data
+    # sit 500 away from the origin, so it stays there.
+    rng = np.random.default_rng(24)
+    centres = np.array([[0.0, 0.0], [1e3, 0.0], [0.0, 1e3]]) + 500.0
+    X = np.repeat(centres, 50, axis=0) + rng.standard_normal((150, 2))
+    means0 = np.stack([centres + 1.0, np.array([[500.0, 500.0], [1500.0, 500.0], [1e5, 1e5]])])
+    for learn_w in (False, True):
+        mu, w = means0.copy(), np.full((2, 3), 1.0 / 3.0)
+        lb, ll, _it, _conv = general_restarts(X, mu, w, learn_w, 5, 0.0)
+        for r in range(2):
+            r_mu, r_w, r_ll = _general_em(X, means0[r], np.full(3, 1.0 / 3.0), learn_w, 5)
+            assert np.all(np.isfinite(r_ll))
+            np.testing.assert_allclose(mu[r], r_mu, rtol=1e-12, atol=1e-9)
+            np.testing.assert_allclose(w[r], r_w, rtol=1e-12)
+            np.testing.assert_allclose([lb[r], ll[r]], r_ll[-2:], rtol=1e-12)
+        np.testing.assert_allclose(mu[0], X.reshape(3, 50, 2).mean(axis=1), rtol=1e-13)
+        np.testing.assert_array_equal(mu[1, 2], 0.0)
+
+
+def test_general_restarts_many_equal_components_no_overflow():
+    # K = 300 identical components: every row sum of the log-sum-exp is K,
+    # the largest possible; products of a group of rows must not overflow
+    rng = np.random.default_rng(25)
+    X = rng.standard_normal((600, 1))
+    K = 300
+    mu, w = np.zeros((1, K, 1)), np.full((1, K), 1.0 / K)
+    lb, ll, _it, _conv = general_restarts(X, mu, w, False, 1, 0.0)
+    c = -0.5 * math.log(2 * math.pi)
+    np.testing.assert_allclose(lb[0], np.mean(-0.5 * X[:, 0] ** 2) + c, rtol=1e-13)
+    np.testing.assert_allclose(mu[0], X.mean(), rtol=1e-12)
+    np.testing.assert_allclose(ll[0], np.mean(-0.5 * (X[:, 0] - X.mean()) ** 2) + c,
+                               rtol=1e-13)
+
+
+def test_general_restarts_independent_of_thread_count():
+    rng = np.random.default_rng(26)
+    X = _k_data(rng, 300, 2, 3)
+    means0 = rng.standard_normal((9, 3, 2)) * 3
+    outs = []
+    for k in (1, 2):
+        mu, w = means0.copy(), np.full((9, 3), 1.0 / 3.0)
+        with num_threads(k):
+            outs.append((mu, w, *general_restarts(X, mu, w, True, 20, 0.0)))
+    for a, b in zip(*outs, strict=True):
+        np.testing.assert_array_equal(a, b)
