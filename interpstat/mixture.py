@@ -157,38 +157,43 @@ def _chol_upper_from_prec(P):
     return np.ascontiguousarray(L[::-1, ::-1])
 
 
+def _cov_from_chol_upper(U):
+    """``C = (U U^T)^{-1} = U^{-T} U^{-1}`` for one upper-triangular ``U``."""
+    Ui = np.triu(np.linalg.inv(U))
+    return Ui @ Ui.T
+
+
+def _by_type(covariance_type, A, of_matrix, of_vector):
+    """``of_matrix`` on each (d, d) matrix of ``A`` ('full'/'fixed' stacks, the one
+    'tied' matrix), ``of_vector`` on the variances of 'diag'/'spherical'."""
+    if covariance_type == "tied":
+        return of_matrix(A)
+    if covariance_type in ("full", "fixed"):
+        return np.stack([of_matrix(M) for M in A])
+    return of_vector(A)
+
+
 def _precision_cholesky(covariances, covariance_type, floor=0.0):
     """``precisions_cholesky_`` from ``covariances_`` (scikit-learn's shapes).
 
     Variances (or Cholesky pivots) at most ``floor`` count as singular.
     """
-    if covariance_type in ("full", "fixed"):
-        return np.stack([_chol_upper_from_cov(C, floor) for C in covariances])
-    if covariance_type == "tied":
-        return _chol_upper_from_cov(covariances, floor)
-    if not np.all(covariances > floor) or not np.all(np.isfinite(covariances)):
-        raise ValueError(_SINGULAR_MSG)
-    return 1.0 / np.sqrt(covariances)
+    def of_variances(v):
+        if not np.all(v > floor) or not np.all(np.isfinite(v)):
+            raise ValueError(_SINGULAR_MSG)
+        return 1.0 / np.sqrt(v)
+
+    return _by_type(covariance_type, covariances,
+                    lambda C: _chol_upper_from_cov(C, floor), of_variances)
 
 
 def _precision_cholesky_from_precisions(precisions, covariance_type):
-    if covariance_type == "full":
-        return np.stack([_chol_upper_from_prec(P) for P in precisions])
-    if covariance_type == "tied":
-        return _chol_upper_from_prec(precisions)
-    return np.sqrt(precisions)
+    return _by_type(covariance_type, precisions, _chol_upper_from_prec, np.sqrt)
 
 
 def _covariances_from_precision_cholesky(U, covariance_type):
     """Inverse of :func:`_precision_cholesky`: ``C = (U U^T)^{-1} = U^{-T} U^{-1}``."""
-    if covariance_type in ("full", "fixed", "tied"):
-        Us = U[None] if covariance_type == "tied" else U
-        out = np.empty_like(Us)
-        for k, Uk in enumerate(Us):
-            Ui = np.triu(np.linalg.inv(Uk))
-            out[k] = Ui @ Ui.T
-        return out[0] if covariance_type == "tied" else out
-    return 1.0 / U**2
+    return _by_type(covariance_type, U, _cov_from_chol_upper, lambda u: 1.0 / u**2)
 
 
 def _precisions_from_cholesky(U, covariance_type):
@@ -274,6 +279,23 @@ def _covariances_from_scatter(scatter, nk, reg_covar, covariance_type):
     return diag if covariance_type == "diag" else diag.mean(axis=1)
 
 
+def _scatter_from_resp(X, resp, means, covariance_type):
+    """``sum_i r_ik (x_i - m_k)(x_i - m_k)^T`` from responsibilities (its diagonal
+    for diag/spherical): the first M-step, before any centred statistics exist."""
+    if covariance_type in ("diag", "spherical"):
+        return np.stack([r @ (X - m) ** 2 for r, m in zip(resp.T, means, strict=True)])
+    return np.stack([((X - m).T * r) @ (X - m) for r, m in zip(resp.T, means, strict=True)])
+
+
+def _new_means(nk_raw, sums, symmetric, precisions=None):
+    """M-step of the means from ``N_k`` and ``s_k = sum_i r_ik x_i``: ``s_k / N_k``,
+    or ``(theta, -theta)`` by :func:`_symmetric_theta` (``precisions`` None: equal)."""
+    if symmetric:
+        theta = _symmetric_theta(nk_raw, sums, precisions)
+        return np.stack([theta, -theta])
+    return sums / (nk_raw + 10 * _EPS)[:, None]
+
+
 def _symmetric_theta(nk_raw, sums, precisions):
     """M-step for the means ``(+theta, -theta)``.
 
@@ -282,9 +304,9 @@ def _symmetric_theta(nk_raw, sums, precisions):
     ``(N_1 P_1 + N_2 P_2) theta = P_1 s_1 - P_2 s_2`` with ``s_k = sum_i r_ik x_i``;
     for equal precisions ``theta = (s_1 - s_2) / n = (1/n) sum_i (2 r_i1 - 1) x_i``.
     """
-    P1, P2 = precisions
-    if np.array_equal(P1, P2):
+    if precisions is None or np.array_equal(*precisions):
         return (sums[0] - sums[1]) / (nk_raw[0] + nk_raw[1])
+    P1, P2 = precisions
     A = nk_raw[0] * P1 + nk_raw[1] * P2
     return np.linalg.solve(A, P1 @ sums[0] - P2 @ sums[1])
 
@@ -649,29 +671,17 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         ct = self.covariance_type
         need_resp = weights is None or means is None or (precisions is None and ct != "fixed")
         if need_resp:
+            # the M-step from the initial responsibilities, for what is not given
             resp = self._initial_resp(X, random_state)
             nk_raw = resp.sum(axis=0)
             nk = nk_raw + 10 * _EPS
-            sums = resp.T @ X
-            if self.symmetric:
-                theta = (sums[0] - sums[1]) / nk_raw.sum()
-                est_means = np.stack([theta, -theta])
-            else:
-                est_means = sums / nk[:, None]
+            est_means = _new_means(nk_raw, resp.T @ X, self.symmetric)
             if weights is None:
                 weights = nk / X.shape[0]
                 weights = weights / weights.sum()
             if ct != "fixed" and precisions is None:
-                if ct in ("diag", "spherical"):
-                    scatter = np.stack(
-                        [r @ (X - m) ** 2 for r, m in zip(resp.T, est_means, strict=True)]
-                    )
-                else:
-                    scatter = np.stack(
-                        [((X - m).T * r) @ (X - m) for r, m in zip(resp.T, est_means,
-                                                                  strict=True)]
-                    )
-                covariances = _covariances_from_scatter(scatter, nk, self.reg_covar, ct)
+                covariances, U = self._covariance_step(
+                    _scatter_from_resp(X, resp, est_means, ct), nk)
             if means is None:
                 means = est_means
         if ct == "fixed":
@@ -680,32 +690,31 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         elif precisions is not None:
             U = _precision_cholesky_from_precisions(precisions, ct)
             covariances = _covariances_from_precision_cholesky(U, ct)
-        else:
-            U = _precision_cholesky(covariances, ct, self._var_floor)
         return weights, np.array(means), covariances, U
 
     # -- the two EM steps ----------------------------------------------------------
+
+    def _covariance_step(self, scatter, nk):
+        """Covariances (with ``reg_covar``) and their precision Cholesky factors."""
+        covariances = _covariances_from_scatter(scatter, nk, self.reg_covar,
+                                                self.covariance_type)
+        return covariances, _precision_cholesky(covariances, self.covariance_type,
+                                                self._var_floor)
 
     def _m_step(self, params, stats):
         """New parameters from the statistics of one pass (centred at the old means)."""
         weights, means, covariances, U = params
         _, nk_raw, s1, s2 = stats
         ct = self.covariance_type
-        K, d = means.shape
         nk = nk_raw + 10 * _EPS
-        sums = s1 + nk_raw[:, None] * means  # sum_i r_ik x_i
-        if self.symmetric:
-            P = _full_precisions(U, ct, K, d)
-            theta = _symmetric_theta(nk_raw, sums, P)
-            new_means = np.stack([theta, -theta])
-        else:
-            new_means = sums / nk[:, None]
+        # the symmetric theta given the current precisions (an ECM step, see above)
+        P = _full_precisions(U, ct, *means.shape) if self.symmetric else None
+        new_means = _new_means(nk_raw, s1 + nk_raw[:, None] * means, self.symmetric, P)
         if self.learn_weights:
             weights = nk / nk.sum()
         if ct != "fixed":
-            scatter = _scatter(nk_raw, s1, s2, new_means - means, ct)
-            covariances = _covariances_from_scatter(scatter, nk, self.reg_covar, ct)
-            U = _precision_cholesky(covariances, ct, self._var_floor)
+            covariances, U = self._covariance_step(
+                _scatter(nk_raw, s1, s2, new_means - means, ct), nk)
         if not (np.all(np.isfinite(new_means)) and np.all(np.isfinite(weights))):
             raise ValueError(
                 "EM produced non-finite parameters; scale the data or increase reg_covar."
