@@ -160,7 +160,7 @@ def _chol_upper_from_prec(P):
 def _cov_from_chol_upper(U):
     """``C = (U U^T)^{-1} = U^{-T} U^{-1}`` for one upper-triangular ``U``."""
     Ui = np.triu(np.linalg.inv(U))
-    return Ui @ Ui.T
+    return Ui.T @ Ui
 
 
 def _by_type(covariance_type, A, of_matrix, of_vector):

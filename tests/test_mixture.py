@@ -503,6 +503,38 @@ def test_sklearn_behaviour_max_iter_zero_keeps_the_start():
     assert est.n_iter_ == 0
 
 
+@pytest.mark.parametrize("covariance_type", FREE_TYPES)
+def test_sklearn_behaviour_full_start_is_not_estimated(covariance_type, monkeypatch):
+    # scikit-learn's test_gaussian_mixture_all_init_does_not_estimate_gaussian_parameters
+    # and test_gaussian_mixture_precisions_init (private API there): with weights, means
+    # and precisions given nothing is estimated from initial responsibilities, and the
+    # given precisions are the start
+    X = _blobs(np.random.default_rng(8), n=90)
+    scale = np.array([0.5, 1.25, 2.0])
+    P = {"full": scale[:, None, None] * (np.eye(3) + 0.3),  # eigenvalues 1, 1, 1.9
+         "tied": np.eye(3) + 0.3,
+         "diag": scale[:, None] * [1.0, 2.0, 3.0],
+         "spherical": scale}[covariance_type]
+    start = {"weights": [0.2, 0.3, 0.5], "means_init": X[:3], "precisions_init": P,
+             "covariance_type": covariance_type, "max_iter": 0}
+    est = GaussianMixtureEM(3, **start).fit(X)
+    matrices = covariance_type in ("full", "tied")
+    U = est.precisions_cholesky_
+    np.testing.assert_allclose(U @ np.swapaxes(U, -1, -2) if matrices else U**2, P,
+                               rtol=1e-13)
+    np.testing.assert_allclose(est.precisions_, P, rtol=1e-13)
+    np.testing.assert_allclose(est.covariances_, np.linalg.inv(P) if matrices else 1 / P,
+                               rtol=1e-13)
+
+    def no_resp(*args):
+        raise AssertionError("initial responsibilities computed")
+
+    monkeypatch.setattr(GaussianMixtureEM, "_initial_resp", no_resp)
+    _quiet_fit(GaussianMixtureEM(3, **{**start, "max_iter": 3}), X)
+    with pytest.raises(AssertionError, match="responsibilities"):  # negative control
+        GaussianMixtureEM(3, **{**start, "precisions_init": None}).fit(X)
+
+
 def test_sklearn_behaviour_unfitted():
     from sklearn.exceptions import NotFittedError
 
