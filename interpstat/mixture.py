@@ -478,6 +478,8 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
     Attributes
     ----------
     weights_ : ndarray of shape (n_components,)
+        This and the next four attributes have the dtype of the training
+        data (see Notes).
     means_ : ndarray of shape (n_components, n_features)
     covariances_ : ndarray
         (K, d, d) for 'full' and 'fixed', (d, d) 'tied', (K, d) 'diag', (K,)
@@ -489,7 +491,8 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         square roots for 'diag' and 'spherical').
     converged_ : bool
     n_iter_ : int
-        Iterations of the best initialisation.
+        Iterations of the best initialisation (of this call, with
+        ``warm_start``).
     lower_bound_ : float
         Mean log-likelihood at the parameters entering the last iteration of
         the best initialisation (scikit-learn's convention).
@@ -519,16 +522,21 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
     once at the end of the fit), and :meth:`score_samples` and
     :meth:`predict_proba` return the common dtype of the data and the
     parameters.  Unlike scikit-learn, ``lower_bound_``, ``lower_bounds_``
-    and ``history_`` stay float64, and a warm start continues from the
-    stored (for float32 data rounded) parameters.
+    and ``history_`` stay float64; a warm start on float32 data continues
+    from the stored float32 parameters.  float32 ``weights`` need sum to one
+    only within 1e-6 and are renormalised.
 
     Deliberate differences from scikit-learn's interface: the initial
     weights are ``weights`` (scikit-learn's ``weights_init``; held fixed
     unless ``learn_weights``), they must be positive (a zero weight would
     remove its component), the defaults are ``n_components=2``,
     ``tol=1e-6``, ``max_iter=500`` and ``init_params='random'``, and there is
-    no array-API dispatch.  scikit-learn's own tests of ``GaussianMixture``
-    run against this class in ``tests/test_sklearn_gaussian_mixture_suite.py``.
+    no array-API dispatch.  A covariance with a variance (Cholesky pivot)
+    at most ``10 eps`` times the largest column mean square of the data,
+    possible with ``reg_covar=0``, raises the ill-defined covariance error,
+    where scikit-learn continues until one is not positive.  scikit-learn's own
+    tests of ``GaussianMixture`` run against this class in
+    ``tests/test_sklearn_gaussian_mixture_suite.py``.
 
     References
     ----------

@@ -133,12 +133,12 @@ NOT_APPLICABLE = {
     "test_compute_log_det_cholesky": _PRIVATE.format("_compute_log_det_cholesky"),
     "test_gaussian_mixture_log_probabilities": _PRIVATE.format("_estimate_log_gaussian_prob"),
     "test_gaussian_mixture_precisions_init": (
-        "calls the private GaussianMixture._initialize(X, resp); ours initialises from "
-        "a random state and validated parameters"
+        "calls the private GaussianMixture._initialize(X, resp); the behaviour is "
+        "test_mixture.py::test_sklearn_behaviour_full_start_is_not_estimated"
     ),
     "test_gaussian_mixture_all_init_does_not_estimate_gaussian_parameters": (
-        "counts calls of scikit-learn's private _estimate_gaussian_parameters, which our "
-        "fused E/M pass does not call"
+        "counts calls of scikit-learn's private _estimate_gaussian_parameters; the "
+        "behaviour is test_mixture.py::test_sklearn_behaviour_full_start_is_not_estimated"
     ),
     "test_gaussian_mixture_setting_best_params": (
         "expects a fit whose spherical variances collapse to 1e-30 (reg_covar=0) to "
