@@ -700,6 +700,23 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
             covariances = _covariances_from_precision_cholesky(U, ct)
         return weights, np.array(means), covariances, U
 
+    def _warm_params(self, checked):
+        """The fitted parameters as the start of a warm fit, with the known weights
+        and covariance as given now (``learn_weights=False``, 'fixed')."""
+        if (self.means_.shape[0], self._fitted_type) != (self.n_components,
+                                                         self.covariance_type):
+            raise ValueError(
+                "warm_start continues the fitted model: n_components and covariance_type "
+                "cannot change between fits (set warm_start=False to start again)."
+            )
+        weights, means, covariances, U = self._params()
+        if not self.learn_weights:
+            weights = checked[0]
+        if self.covariance_type == "fixed":
+            covariances = np.array(checked[3])
+            U = _precision_cholesky(covariances, "fixed")
+        return weights, means, covariances, U
+
     # -- the two EM steps ----------------------------------------------------------
 
     def _covariance_step(self, scatter, nk):
@@ -791,7 +808,7 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         for init in range(1 if warm else self.n_init):
             say.start(init)
             if warm:
-                params, lower_bound = self._params(), self.lower_bound_
+                params, lower_bound = self._warm_params(checked), self.lower_bound_
             else:
                 params, lower_bound = self._initialize(X, random_state, checked), -np.inf
             lower_bounds, history = [], []
@@ -817,6 +834,7 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         if not converged and self.max_iter > 0:
             warnings.warn(_NOT_CONVERGED_MSG, ConvergenceWarning, stacklevel=2)
         self._set_parameters(params, X.dtype)
+        self._fitted_type = ct
         self.converged_ = converged
         self.n_iter_ = n_iter
         self.lower_bound_ = lower_bound

@@ -303,6 +303,31 @@ def test_warm_start_detects_convergence():
     np.testing.assert_allclose(est.means_, cold.means_, rtol=1e-3)
 
 
+def test_warm_start_uses_the_known_parameters_given_now():
+    # a warm fit continues from the fitted means, but known weights (and a known
+    # covariance) are the ones given at this call; the model's size cannot change
+    X = _blobs(np.random.default_rng(15), n=300)
+    est = _quiet_fit(GaussianMixtureEM(3, covariance_type="fixed", warm_start=True,
+                                       max_iter=5, random_state=0), X)
+    means = est.means_.copy()
+    w, cov = [0.2, 0.3, 0.5], 2.0 * np.eye(3)
+    est.set_params(learn_weights=False, weights=w, covariance=cov, max_iter=1)
+    _quiet_fit(est, X)
+    np.testing.assert_array_equal(est.weights_, w)
+    np.testing.assert_array_equal(est.covariances_, np.broadcast_to(cov, (3, 3, 3)))
+    step = _quiet_fit(GaussianMixtureEM(3, covariance_type="fixed", weights=w,
+                                        learn_weights=False, covariance=cov,
+                                        means_init=means, max_iter=1), X)
+    np.testing.assert_allclose(est.means_, step.means_, rtol=1e-13)
+    for change in ({"n_components": 2, "weights": None, "learn_weights": True},
+                   {"covariance_type": "diag", "covariance": None}):
+        with pytest.raises(ValueError, match="cannot change between fits"):
+            est.set_params(**change).fit(X)
+        est.set_params(n_components=3, covariance_type="fixed", weights=w,
+                       learn_weights=False, covariance=cov)
+    _quiet_fit(est, X)  # negative control: the restored model continues
+
+
 def test_verbose_prints_progress(capsys):
     X = _blobs(np.random.default_rng(14), n=200)
     _quiet_fit(GaussianMixtureEM(3, n_init=2, max_iter=20, tol=0, verbose=1,
