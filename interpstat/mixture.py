@@ -1,6 +1,7 @@
 """EM for Gaussian mixtures with known or learned weights: GaussianMixtureEM, em_restarts."""
 
 import math
+import time
 import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -24,40 +25,57 @@ _LOG_2PI = math.log(2.0 * math.pi)
 _COV_TYPES = ("full", "tied", "diag", "spherical", "fixed")
 
 _SINGULAR_MSG = (
-    "Fitting the mixture failed because some component has an ill-defined covariance "
-    "(for instance a component holding a single point, or all points equal, with "
-    "reg_covar=0). Increase reg_covar, decrease n_components, or scale the data."
+    "Fitting the mixture model failed because some components have ill-defined "
+    "empirical covariance (for instance caused by singleton or collapsed samples). "
+    "Try to decrease the number of components, increase reg_covar, or scale the "
+    "input data."
+)
+_NOT_CONVERGED_MSG = (
+    "Best performing initialization did not converge. Try different init parameters, "
+    "or increase max_iter, tol, or check for degenerate data."
 )
 
 
 # ---------------------------------------------------------------------------
-# Checks of user-given parameters
+# Checks of user-given parameters (scikit-learn's error messages)
 # ---------------------------------------------------------------------------
 
 
-def _check_weights(weights, n_components):
-    """Validated mixing weights: shape ``(n_components,)``, positive, summing to one."""
-    w = check_array(weights, dtype=np.float64, ensure_2d=False, input_name="weights")
-    if w.shape != (n_components,):
+def _check_shape(a, shape, name):
+    if a.shape != shape:
         raise ValueError(
-            f"weights must have shape ({n_components},) (one per component), got {w.shape}."
+            f"The parameter '{name}' should have the shape of {shape}, but got {a.shape}."
         )
+
+
+def _check_weights(weights, n_components):
+    """Validated mixing weights: shape ``(n_components,)``, positive, summing to one.
+
+    float32 weights sum to one within 1e-6 (scikit-learn's tolerance for them)
+    and are renormalised in float64; float64 ones within 1e-8, kept as given.
+    """
+    w = check_array(weights, dtype=[np.float64, np.float32], ensure_2d=False,
+                    input_name="weights")
+    single = w.dtype == np.float32
+    w = w.astype(np.float64)
+    _check_shape(w, (n_components,), "weights")
     if np.any(w <= 0):
         raise ValueError(
-            f"weights must be positive (a zero weight removes its component), got {w}."
+            "The parameter 'weights' should be positive (a zero weight removes its "
+            f"component), but got {w}."
         )
-    if abs(w.sum() - 1.0) > 1e-8:
-        raise ValueError(f"weights must sum to 1, got sum(weights) = {w.sum()!r}.")
-    return w
+    if abs(w.sum() - 1.0) > (1e-6 if single else 1e-8):
+        raise ValueError(
+            f"The parameter 'weights' should be normalized (sum to 1), but got "
+            f"sum(weights) = {float(w.sum())!r}."
+        )
+    return w / w.sum() if single else w
 
 
 def _check_means(means, n_components, n_features, symmetric):
     """Validated initial means of shape ``(n_components, n_features)``."""
     m = check_array(means, dtype=np.float64, input_name="means_init")
-    if m.shape != (n_components, n_features):
-        raise ValueError(
-            f"means_init must have shape ({n_components}, {n_features}), got {m.shape}."
-        )
+    _check_shape(m, (n_components, n_features), "means")
     if symmetric and not np.allclose(m[0], -m[1], rtol=1e-12, atol=0):
         raise ValueError(
             "With symmetric=True the means are +theta and -theta: means_init[1] must "
@@ -66,11 +84,12 @@ def _check_means(means, n_components, n_features, symmetric):
     return m
 
 
-def _check_spd(M, name):
-    """Raise unless every trailing ``(d, d)`` block of ``M`` is symmetric positive definite."""
+def _check_spd(M, message):
+    """Raise ``ValueError(message)`` unless every trailing ``(d, d)`` block of ``M``
+    is symmetric positive definite."""
     for A in M.reshape(-1, *M.shape[-2:]):
         if not np.allclose(A, A.T) or np.linalg.eigvalsh(A)[0] <= 0:
-            raise ValueError(f"{name} must be symmetric positive definite.")
+            raise ValueError(message)
 
 
 def _check_precisions(precisions, covariance_type, n_components, n_features):
@@ -83,15 +102,12 @@ def _check_precisions(precisions, covariance_type, n_components, n_features):
     }[covariance_type]
     P = check_array(precisions, dtype=np.float64, ensure_2d=False, allow_nd=True,
                     input_name="precisions_init")
-    if P.shape != shape:
-        raise ValueError(
-            f"precisions_init for covariance_type={covariance_type!r} must have shape "
-            f"{shape}, got {P.shape}."
-        )
+    name = f"{covariance_type} precision"
+    _check_shape(P, shape, name)
     if covariance_type in ("full", "tied"):
-        _check_spd(P, "precisions_init")
+        _check_spd(P, f"'{name}' should be symmetric, positive-definite")
     elif np.any(P <= 0):
-        raise ValueError("precisions_init must be positive.")
+        raise ValueError(f"'{name}' should be positive")
     return P
 
 
@@ -108,7 +124,7 @@ def _check_covariance(covariance, n_components, n_features):
             f"covariance must have shape ({n_features}, {n_features}) (shared) or "
             f"({n_components}, {n_features}, {n_features}), got {C.shape}."
         )
-    _check_spd(C, "covariance")
+    _check_spd(C, "covariance must be symmetric positive definite.")
     return C
 
 
@@ -141,38 +157,43 @@ def _chol_upper_from_prec(P):
     return np.ascontiguousarray(L[::-1, ::-1])
 
 
+def _cov_from_chol_upper(U):
+    """``C = (U U^T)^{-1} = U^{-T} U^{-1}`` for one upper-triangular ``U``."""
+    Ui = np.triu(np.linalg.inv(U))
+    return Ui.T @ Ui
+
+
+def _by_type(covariance_type, A, of_matrix, of_vector):
+    """``of_matrix`` on each (d, d) matrix of ``A`` ('full'/'fixed' stacks, the one
+    'tied' matrix), ``of_vector`` on the variances of 'diag'/'spherical'."""
+    if covariance_type == "tied":
+        return of_matrix(A)
+    if covariance_type in ("full", "fixed"):
+        return np.stack([of_matrix(M) for M in A])
+    return of_vector(A)
+
+
 def _precision_cholesky(covariances, covariance_type, floor=0.0):
     """``precisions_cholesky_`` from ``covariances_`` (scikit-learn's shapes).
 
     Variances (or Cholesky pivots) at most ``floor`` count as singular.
     """
-    if covariance_type in ("full", "fixed"):
-        return np.stack([_chol_upper_from_cov(C, floor) for C in covariances])
-    if covariance_type == "tied":
-        return _chol_upper_from_cov(covariances, floor)
-    if not np.all(covariances > floor) or not np.all(np.isfinite(covariances)):
-        raise ValueError(_SINGULAR_MSG)
-    return 1.0 / np.sqrt(covariances)
+    def of_variances(v):
+        if not np.all(v > floor) or not np.all(np.isfinite(v)):
+            raise ValueError(_SINGULAR_MSG)
+        return 1.0 / np.sqrt(v)
+
+    return _by_type(covariance_type, covariances,
+                    lambda C: _chol_upper_from_cov(C, floor), of_variances)
 
 
 def _precision_cholesky_from_precisions(precisions, covariance_type):
-    if covariance_type == "full":
-        return np.stack([_chol_upper_from_prec(P) for P in precisions])
-    if covariance_type == "tied":
-        return _chol_upper_from_prec(precisions)
-    return np.sqrt(precisions)
+    return _by_type(covariance_type, precisions, _chol_upper_from_prec, np.sqrt)
 
 
 def _covariances_from_precision_cholesky(U, covariance_type):
     """Inverse of :func:`_precision_cholesky`: ``C = (U U^T)^{-1} = U^{-T} U^{-1}``."""
-    if covariance_type in ("full", "fixed", "tied"):
-        Us = U[None] if covariance_type == "tied" else U
-        out = np.empty_like(Us)
-        for k, Uk in enumerate(Us):
-            Ui = np.triu(np.linalg.inv(Uk))
-            out[k] = Ui @ Ui.T
-        return out[0] if covariance_type == "tied" else out
-    return 1.0 / U**2
+    return _by_type(covariance_type, U, _cov_from_chol_upper, lambda u: 1.0 / u**2)
 
 
 def _precisions_from_cholesky(U, covariance_type):
@@ -258,6 +279,23 @@ def _covariances_from_scatter(scatter, nk, reg_covar, covariance_type):
     return diag if covariance_type == "diag" else diag.mean(axis=1)
 
 
+def _scatter_from_resp(X, resp, means, covariance_type):
+    """``sum_i r_ik (x_i - m_k)(x_i - m_k)^T`` from responsibilities (its diagonal
+    for diag/spherical): the first M-step, before any centred statistics exist."""
+    if covariance_type in ("diag", "spherical"):
+        return np.stack([r @ (X - m) ** 2 for r, m in zip(resp.T, means, strict=True)])
+    return np.stack([((X - m).T * r) @ (X - m) for r, m in zip(resp.T, means, strict=True)])
+
+
+def _new_means(nk_raw, sums, symmetric, precisions=None):
+    """M-step of the means from ``N_k`` and ``s_k = sum_i r_ik x_i``: ``s_k / N_k``,
+    or ``(theta, -theta)`` by :func:`_symmetric_theta` (``precisions`` None: equal)."""
+    if symmetric:
+        theta = _symmetric_theta(nk_raw, sums, precisions)
+        return np.stack([theta, -theta])
+    return sums / (nk_raw + 10 * _EPS)[:, None]
+
+
 def _symmetric_theta(nk_raw, sums, precisions):
     """M-step for the means ``(+theta, -theta)``.
 
@@ -266,11 +304,50 @@ def _symmetric_theta(nk_raw, sums, precisions):
     ``(N_1 P_1 + N_2 P_2) theta = P_1 s_1 - P_2 s_2`` with ``s_k = sum_i r_ik x_i``;
     for equal precisions ``theta = (s_1 - s_2) / n = (1/n) sum_i (2 r_i1 - 1) x_i``.
     """
-    P1, P2 = precisions
-    if np.array_equal(P1, P2):
+    if precisions is None or np.array_equal(*precisions):
         return (sums[0] - sums[1]) / (nk_raw[0] + nk_raw[1])
+    P1, P2 = precisions
     A = nk_raw[0] * P1 + nk_raw[1] * P2
     return np.linalg.solve(A, P1 @ sums[0] - P2 @ sums[1])
+
+
+# ---------------------------------------------------------------------------
+# Progress printing (``verbose``)
+# ---------------------------------------------------------------------------
+
+
+class _Progress:
+    """Lines printed during a fit: per initialisation, every ``interval``-th
+    iteration and at the end (``verbose`` 1), with timings and the change of
+    the lower bound (``verbose`` >= 2)."""
+
+    def __init__(self, verbose, interval):
+        self.verbose, self.interval = verbose, interval
+
+    def start(self, init):
+        if self.verbose:
+            print(f"Initialization {init}")
+            self.t_init = self.t_iter = time.perf_counter()
+
+    def iteration(self, n_iter, change):
+        if not self.verbose or n_iter % self.interval:
+            return
+        if self.verbose == 1:
+            print(f"  Iteration {n_iter}")
+            return
+        now = time.perf_counter()
+        print(f"  Iteration {n_iter}\t time lapse {now - self.t_iter:.5f}s\t "
+              f"ll change {change:.5f}")
+        self.t_iter = now
+
+    def end(self, converged, lower_bound):
+        if not self.verbose:
+            return
+        line = f"Initialization {'converged' if converged else 'did not converge'}."
+        if self.verbose >= 2:
+            line += (f" time lapse {time.perf_counter() - self.t_init:.5f}s\t "
+                     f"lower bound {lower_bound:.5f}.")
+        print(line)
 
 
 # ---------------------------------------------------------------------------
@@ -385,10 +462,24 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         best initialisation in ``history_``.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation and :meth:`sample`.
+    warm_start : bool, default=False
+        When fitted already, start EM at the fitted parameters (one start,
+        ``n_init`` ignored) and continue the convergence test from the fitted
+        ``lower_bound_``, as scikit-learn does; the number of features must
+        not change.  Successive calls with a small ``max_iter`` then follow
+        one EM path.
+    verbose : int, default=0
+        1 prints the start and end of each initialisation and every
+        ``verbose_interval``-th iteration; 2 adds timings and the change of
+        the lower bound.
+    verbose_interval : int, default=10
+        Iterations between two printed lines.
 
     Attributes
     ----------
     weights_ : ndarray of shape (n_components,)
+        This and the next four attributes have the dtype of the training
+        data (see Notes).
     means_ : ndarray of shape (n_components, n_features)
     covariances_ : ndarray
         (K, d, d) for 'full' and 'fixed', (d, d) 'tied', (K, d) 'diag', (K,)
@@ -400,7 +491,8 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         square roots for 'diag' and 'spherical').
     converged_ : bool
     n_iter_ : int
-        Iterations of the best initialisation.
+        Iterations of the best initialisation (of this call, with
+        ``warm_start``).
     lower_bound_ : float
         Mean log-likelihood at the parameters entering the last iteration of
         the best initialisation (scikit-learn's convention).
@@ -423,8 +515,28 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
     Given the same ``weights``, ``means_init`` and ``precisions_init``, the
     free covariance types follow scikit-learn's ``GaussianMixture`` iteration
     for iteration (including its ``10 eps`` added to each ``N_k``).
-    Statistics are accumulated in float64 and fitted parameters are float64
-    for float32 input too.
+    Statistics are always accumulated and every iteration computed in
+    float64.  As in scikit-learn 1.9, the fitted parameters (``weights_``,
+    ``means_``, ``covariances_``, ``precisions_``, ``precisions_cholesky_``)
+    have the dtype of the training data (float32 for float32 input, rounded
+    once at the end of the fit), and :meth:`score_samples` and
+    :meth:`predict_proba` return the common dtype of the data and the
+    parameters.  Unlike scikit-learn, ``lower_bound_``, ``lower_bounds_``
+    and ``history_`` stay float64; a warm start on float32 data continues
+    from the stored float32 parameters.  float32 ``weights`` need sum to one
+    only within 1e-6 and are renormalised.
+
+    Deliberate differences from scikit-learn's interface: the initial
+    weights are ``weights`` (scikit-learn's ``weights_init``; held fixed
+    unless ``learn_weights``), they must be positive (a zero weight would
+    remove its component), the defaults are ``n_components=2``,
+    ``tol=1e-6``, ``max_iter=500`` and ``init_params='random'``, and there is
+    no array-API dispatch.  A covariance with a variance (Cholesky pivot)
+    at most ``10 eps`` times the largest column mean square of the data,
+    possible with ``reg_covar=0``, raises the ill-defined covariance error,
+    where scikit-learn continues until one is not positive.  scikit-learn's own
+    tests of ``GaussianMixture`` run against this class in
+    ``tests/test_sklearn_gaussian_mixture_suite.py``.
 
     References
     ----------
@@ -468,6 +580,9 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         "reg_covar": [Interval(Real, 0.0, None, closed="left")],
         "keep_history": ["boolean"],
         "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "verbose_interval": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -488,6 +603,9 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         reg_covar=1e-6,
         keep_history=False,
         random_state=None,
+        warm_start=False,
+        verbose=0,
+        verbose_interval=10,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
@@ -504,6 +622,9 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         self.reg_covar = reg_covar
         self.keep_history = keep_history
         self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.verbose_interval = verbose_interval
 
     # -- checks and initialisation -------------------------------------------------
 
@@ -558,29 +679,17 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         ct = self.covariance_type
         need_resp = weights is None or means is None or (precisions is None and ct != "fixed")
         if need_resp:
+            # the M-step from the initial responsibilities, for what is not given
             resp = self._initial_resp(X, random_state)
             nk_raw = resp.sum(axis=0)
             nk = nk_raw + 10 * _EPS
-            sums = resp.T @ X
-            if self.symmetric:
-                theta = (sums[0] - sums[1]) / nk_raw.sum()
-                est_means = np.stack([theta, -theta])
-            else:
-                est_means = sums / nk[:, None]
+            est_means = _new_means(nk_raw, resp.T @ X, self.symmetric)
             if weights is None:
                 weights = nk / X.shape[0]
                 weights = weights / weights.sum()
             if ct != "fixed" and precisions is None:
-                if ct in ("diag", "spherical"):
-                    scatter = np.stack(
-                        [r @ (X - m) ** 2 for r, m in zip(resp.T, est_means, strict=True)]
-                    )
-                else:
-                    scatter = np.stack(
-                        [((X - m).T * r) @ (X - m) for r, m in zip(resp.T, est_means,
-                                                                  strict=True)]
-                    )
-                covariances = _covariances_from_scatter(scatter, nk, self.reg_covar, ct)
+                covariances, U = self._covariance_step(
+                    _scatter_from_resp(X, resp, est_means, ct), nk)
             if means is None:
                 means = est_means
         if ct == "fixed":
@@ -589,32 +698,48 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         elif precisions is not None:
             U = _precision_cholesky_from_precisions(precisions, ct)
             covariances = _covariances_from_precision_cholesky(U, ct)
-        else:
-            U = _precision_cholesky(covariances, ct, self._var_floor)
         return weights, np.array(means), covariances, U
 
+    def _warm_params(self, checked):
+        """The fitted parameters as the start of a warm fit, with the known weights
+        and covariance as given now (``learn_weights=False``, 'fixed')."""
+        if (self.means_.shape[0], self._fitted_type) != (self.n_components,
+                                                         self.covariance_type):
+            raise ValueError(
+                "warm_start continues the fitted model: n_components and covariance_type "
+                "cannot change between fits (set warm_start=False to start again)."
+            )
+        weights, means, covariances, U = self._params()
+        if not self.learn_weights:
+            weights = checked[0]
+        if self.covariance_type == "fixed":
+            covariances = np.array(checked[3])
+            U = _precision_cholesky(covariances, "fixed")
+        return weights, means, covariances, U
+
     # -- the two EM steps ----------------------------------------------------------
+
+    def _covariance_step(self, scatter, nk):
+        """Covariances (with ``reg_covar``) and their precision Cholesky factors."""
+        covariances = _covariances_from_scatter(scatter, nk, self.reg_covar,
+                                                self.covariance_type)
+        return covariances, _precision_cholesky(covariances, self.covariance_type,
+                                                self._var_floor)
 
     def _m_step(self, params, stats):
         """New parameters from the statistics of one pass (centred at the old means)."""
         weights, means, covariances, U = params
         _, nk_raw, s1, s2 = stats
         ct = self.covariance_type
-        K, d = means.shape
         nk = nk_raw + 10 * _EPS
-        sums = s1 + nk_raw[:, None] * means  # sum_i r_ik x_i
-        if self.symmetric:
-            P = _full_precisions(U, ct, K, d)
-            theta = _symmetric_theta(nk_raw, sums, P)
-            new_means = np.stack([theta, -theta])
-        else:
-            new_means = sums / nk[:, None]
+        # the symmetric theta given the current precisions (an ECM step, see above)
+        P = _full_precisions(U, ct, *means.shape) if self.symmetric else None
+        new_means = _new_means(nk_raw, s1 + nk_raw[:, None] * means, self.symmetric, P)
         if self.learn_weights:
             weights = nk / nk.sum()
         if ct != "fixed":
-            scatter = _scatter(nk_raw, s1, s2, new_means - means, ct)
-            covariances = _covariances_from_scatter(scatter, nk, self.reg_covar, ct)
-            U = _precision_cholesky(covariances, ct, self._var_floor)
+            covariances, U = self._covariance_step(
+                _scatter(nk_raw, s1, s2, new_means - means, ct), nk)
         if not (np.all(np.isfinite(new_means)) and np.all(np.isfinite(weights))):
             raise ValueError(
                 "EM produced non-finite parameters; scale the data or increase reg_covar."
@@ -659,7 +784,9 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         -------
         labels : ndarray of shape (n_samples,)
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        warm = self.warm_start and hasattr(self, "converged_")
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2,
+                          reset=not warm)
         n, d = X.shape
         if n < self.n_components:
             raise ValueError(
@@ -675,15 +802,19 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         ct = self.covariance_type
         moments = ct != "fixed"
         random_state = check_random_state(self.random_state)
+        say = _Progress(self.verbose, self.verbose_interval)
 
         best = None
-        for _ in range(self.n_init):
-            params = self._initialize(X, random_state, checked)
-            lower_bound = -np.inf
+        for init in range(1 if warm else self.n_init):
+            say.start(init)
+            if warm:
+                params, lower_bound = self._warm_params(checked), self.lower_bound_
+            else:
+                params, lower_bound = self._initialize(X, random_state, checked), -np.inf
             lower_bounds, history = [], []
             converged = False
             n_iter = 0
-            for n_iter in range(1, self.max_iter + 1):  # noqa: B007 (read after the loop)
+            for n_iter in range(1, self.max_iter + 1):
                 prev = lower_bound
                 stats = _e_step(X, params, ct, moments)
                 lower_bound = stats[0] / n
@@ -691,22 +822,19 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
                     history.append((params, lower_bound))
                 params = self._m_step(params, stats)
                 lower_bounds.append(lower_bound)
+                say.iteration(n_iter, lower_bound - prev)
                 if abs(lower_bound - prev) < self.tol:
                     converged = True
                     break
+            say.end(converged, lower_bound)
             if best is None or lower_bound > best[0]:
                 best = (lower_bound, params, n_iter, converged, lower_bounds, history)
 
         lower_bound, params, n_iter, converged, lower_bounds, history = best
         if not converged and self.max_iter > 0:
-            warnings.warn(
-                f"EM did not converge in max_iter={self.max_iter} iterations (best of "
-                f"n_init={self.n_init}): increase max_iter or tol, try other initial "
-                "parameters, or check for degenerate data.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        self._set_parameters(params)
+            warnings.warn(_NOT_CONVERGED_MSG, ConvergenceWarning, stacklevel=2)
+        self._set_parameters(params, X.dtype)
+        self._fitted_type = ct
         self.converged_ = converged
         self.n_iter_ = n_iter
         self.lower_bound_ = lower_bound
@@ -723,23 +851,38 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
             }
         return log_resp.argmax(axis=1)
 
-    def _set_parameters(self, params):
+    def _set_parameters(self, params, dtype=np.float64):
+        """Store float64 ``params`` as fitted attributes of the data's ``dtype``."""
         weights, means, covariances, U = params
-        self.weights_ = np.array(weights)
-        self.means_ = means
-        self.covariances_ = covariances
-        self.precisions_cholesky_ = U
-        self.precisions_ = _precisions_from_cholesky(U, self.covariance_type)
+        self.weights_ = np.array(weights, dtype=dtype)
+        self.means_ = np.array(means, dtype=dtype)
+        self.covariances_ = np.array(covariances, dtype=dtype)
+        self.precisions_cholesky_ = np.array(U, dtype=dtype)
+        self.precisions_ = _precisions_from_cholesky(U, self.covariance_type).astype(dtype)
 
     def _params(self):
-        return (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
+        """The fitted parameters in float64, the kernels' layout."""
+        return tuple(
+            np.ascontiguousarray(a, dtype=np.float64)
+            for a in (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_)
+        )
 
     # -- using the fitted model ----------------------------------------------------
 
-    def _validated(self, X):
+    def _e_step_fitted(self, X, log_resp=False, log_norm=False):
+        """Validated ``X`` through one E-step at the fitted parameters.
+
+        Returns the requested per-sample arrays (float64) and the dtype of
+        the results: the common one of ``X`` and the fitted parameters.
+        """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        return np.require(X, requirements=["C", "W"])
+        X = np.require(X, requirements=["C", "W"])
+        n = X.shape[0]
+        lr = np.empty((n, self.n_components)) if log_resp else None
+        ln = np.empty(n) if log_norm else None
+        _e_step(X, self._params(), self.covariance_type, False, log_resp=lr, log_norm=ln)
+        return lr, ln, np.result_type(X.dtype, self.means_.dtype)
 
     def score_samples(self, X):
         """Log-likelihood of each sample under the fitted mixture.
@@ -752,10 +895,8 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         -------
         log_prob : ndarray of shape (n_samples,)
         """
-        X = self._validated(X)
-        log_norm = np.empty(X.shape[0])
-        _e_step(X, self._params(), self.covariance_type, False, log_norm=log_norm)
-        return log_norm
+        _, log_norm, dtype = self._e_step_fitted(X, log_norm=True)
+        return log_norm.astype(dtype, copy=False)
 
     def score(self, X, y=None):
         """Mean log-likelihood of the samples.
@@ -769,6 +910,7 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         Returns
         -------
         log_likelihood : float
+            The mean of :meth:`score_samples` (in its dtype).
         """
         return float(np.mean(self.score_samples(X)))
 
@@ -783,10 +925,8 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         -------
         resp : ndarray of shape (n_samples, n_components)
         """
-        X = self._validated(X)
-        log_resp = np.empty((X.shape[0], self.n_components))
-        _e_step(X, self._params(), self.covariance_type, False, log_resp=log_resp)
-        return np.exp(log_resp)
+        log_resp, _, dtype = self._e_step_fitted(X, log_resp=True)
+        return np.exp(log_resp).astype(dtype, copy=False)
 
     def predict(self, X):
         """Most probable component of each sample.
@@ -799,10 +939,7 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         -------
         labels : ndarray of shape (n_samples,)
         """
-        X = self._validated(X)
-        log_resp = np.empty((X.shape[0], self.n_components))
-        _e_step(X, self._params(), self.covariance_type, False, log_resp=log_resp)
-        return log_resp.argmax(axis=1)
+        return self._e_step_fitted(X, log_resp=True)[0].argmax(axis=1)
 
     def sample(self, n_samples=1):
         """Draw samples from the fitted mixture.
@@ -814,25 +951,29 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
         Returns
         -------
         X : ndarray of shape (n_samples, n_features)
+            float64, whatever the dtype of the fitted parameters.
         y : ndarray of shape (n_samples,)
             Component of each sample.
         """
         check_is_fitted(self)
         if n_samples < 1:
-            raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
+            raise ValueError(
+                f"Invalid value for 'n_samples': {n_samples}. The sampling requires at "
+                "least one sample."
+            )
         rng = check_random_state(self.random_state)
-        counts = rng.multinomial(n_samples, self.weights_ / self.weights_.sum())
-        d = self.means_.shape[1]
+        weights, means, covariances, _ = self._params()
+        counts = rng.multinomial(n_samples, weights / weights.sum())
+        d = means.shape[1]
         ct = self.covariance_type
+        if ct == "tied":
+            covariances = np.broadcast_to(covariances, (self.n_components, d, d))
         parts = []
-        for k, (mean, m) in enumerate(zip(self.means_, counts, strict=True)):
-            if ct in ("full", "fixed"):
-                parts.append(rng.multivariate_normal(mean, self.covariances_[k], m))
-            elif ct == "tied":
-                parts.append(rng.multivariate_normal(mean, self.covariances_, m))
+        for mean, cov, m in zip(means, covariances, counts, strict=True):
+            if ct in ("diag", "spherical"):
+                parts.append(mean + rng.standard_normal((m, d)) * np.sqrt(cov))
             else:
-                sd = np.sqrt(self.covariances_[k])
-                parts.append(mean + rng.standard_normal((m, d)) * sd)
+                parts.append(rng.multivariate_normal(mean, cov, m))
         y = np.repeat(np.arange(self.n_components), counts)
         return np.vstack(parts), y
 

@@ -134,13 +134,39 @@ def test_same_initialisation_and_fit_as_sklearn(covariance_type, init_params):
     assert ours.aic(X) == pytest.approx(ref.aic(X), rel=1e-10)
 
 
-def test_float32_input():
-    X = _blobs(np.random.default_rng(2), n=300)
-    a = _quiet_fit(GaussianMixtureEM(3, random_state=0, max_iter=30), X.astype(np.float32))
-    b = _quiet_fit(GaussianMixtureEM(3, random_state=0, max_iter=30),
-                   X.astype(np.float32).astype(np.float64))
-    np.testing.assert_allclose(a.means_, b.means_, rtol=1e-12)
-    assert a.means_.dtype == np.float64
+@pytest.mark.parametrize("covariance_type", ALL_TYPES)
+def test_float32_input(covariance_type):
+    # computed in float64 (the same iterates as for the float64 copy of the data), the
+    # fitted parameters rounded once to the data's dtype, as scikit-learn's dtypes
+    X32 = _blobs(np.random.default_rng(2), n=300).astype(np.float32)
+    kw = {"covariance_type": covariance_type, "random_state": 0, "max_iter": 30}
+    a = _quiet_fit(GaussianMixtureEM(3, **kw), X32)
+    b = _quiet_fit(GaussianMixtureEM(3, **kw), X32.astype(np.float64))
+    for name in ("weights_", "means_", "covariances_", "precisions_",
+                 "precisions_cholesky_"):
+        assert getattr(a, name).dtype == np.float32, name
+        assert getattr(b, name).dtype == np.float64, name
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=2e-7, err_msg=name)
+    assert a.lower_bound_ == pytest.approx(b.lower_bound_, rel=1e-12)
+    assert a.score_samples(X32).dtype == a.predict_proba(X32).dtype == np.float32
+    # float64 data or a float64 model: float64 results
+    assert a.score_samples(X32.astype(np.float64)).dtype == np.float64
+    assert b.predict_proba(X32).dtype == np.float64
+    assert a.sample(5)[0].dtype == np.float64
+    np.testing.assert_array_equal(a.predict(X32), b.predict(X32))
+
+
+def test_float32_weights_are_renormalised():
+    # float32 weights sum to one only to float32 precision: accepted within 1e-6 and
+    # renormalised in float64; float64 weights must sum to one within 1e-8
+    X = _blobs(np.random.default_rng(2), n=90)
+    w32 = np.array([0.1, 0.6, 0.3], dtype=np.float32)
+    assert w32.astype(np.float64).sum() != 1.0
+    est = _quiet_fit(GaussianMixtureEM(3, weights=w32, learn_weights=False, max_iter=3), X)
+    assert est.weights_.sum() == pytest.approx(1.0, abs=1e-15)
+    np.testing.assert_allclose(est.weights_, w32, rtol=1e-7)
+    with pytest.raises(ValueError, match="sum to 1"):
+        GaussianMixtureEM(3, weights=np.array([0.1, 0.6, 0.3]) + 1e-7).fit(X)
 
 
 # ---------------------------------------------------------------------------
@@ -243,6 +269,82 @@ def test_n_init_keeps_the_best_start():
     assert best.lower_bound_ >= singles[0].lower_bound_ - 1e-12
 
 
+@pytest.mark.parametrize("model", MODELS + SYMMETRIC_MODELS, ids=str)
+def test_warm_start_continues_the_same_path(model):
+    # k fits of one iteration each with warm_start equal one fit of k iterations
+    kw = {"n_components": 3, **model, "random_state": 0, "tol": 0}
+    rng = np.random.default_rng(12)
+    X = _symmetric_data(rng, 200, 2, 1.0, 0.6) if model.get("symmetric") else _blobs(rng, 200)
+    ref = _quiet_fit(GaussianMixtureEM(**kw, max_iter=4), X)
+    warm = GaussianMixtureEM(**kw, max_iter=1, warm_start=True)
+    bounds = [_quiet_fit(warm, X).lower_bound_ for _ in range(4)]
+    np.testing.assert_allclose(warm.means_, ref.means_, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(warm.covariances_, ref.covariances_, rtol=1e-12)
+    np.testing.assert_array_equal(warm.weights_, ref.weights_)
+    np.testing.assert_allclose(bounds, ref.lower_bounds_, rtol=1e-13)
+    assert warm.n_iter_ == 1
+    # negative control: without warm_start every fit starts again
+    cold = GaussianMixtureEM(**kw, max_iter=1)
+    for _ in range(2):
+        _quiet_fit(cold, X)
+    assert not np.allclose(cold.means_, ref.means_, rtol=1e-6)
+    with pytest.raises(ValueError, match="features"):
+        warm.fit(X[:, :1])
+
+
+def test_warm_start_detects_convergence():
+    X = _blobs(np.random.default_rng(13), n=300)
+    est = GaussianMixtureEM(3, warm_start=True, max_iter=2, tol=1e-3, random_state=0)
+    for _ in range(200):
+        if _quiet_fit(est, X).converged_:
+            break
+    assert est.converged_
+    cold = _quiet_fit(GaussianMixtureEM(3, max_iter=500, tol=1e-3, random_state=0), X)
+    np.testing.assert_allclose(est.means_, cold.means_, rtol=1e-3)
+
+
+def test_warm_start_uses_the_known_parameters_given_now():
+    # a warm fit continues from the fitted means, but known weights (and a known
+    # covariance) are the ones given at this call; the model's size cannot change
+    X = _blobs(np.random.default_rng(15), n=300)
+    est = _quiet_fit(GaussianMixtureEM(3, covariance_type="fixed", warm_start=True,
+                                       max_iter=5, random_state=0), X)
+    means = est.means_.copy()
+    w, cov = [0.2, 0.3, 0.5], 2.0 * np.eye(3)
+    est.set_params(learn_weights=False, weights=w, covariance=cov, max_iter=1)
+    _quiet_fit(est, X)
+    np.testing.assert_array_equal(est.weights_, w)
+    np.testing.assert_array_equal(est.covariances_, np.broadcast_to(cov, (3, 3, 3)))
+    step = _quiet_fit(GaussianMixtureEM(3, covariance_type="fixed", weights=w,
+                                        learn_weights=False, covariance=cov,
+                                        means_init=means, max_iter=1), X)
+    np.testing.assert_allclose(est.means_, step.means_, rtol=1e-13)
+    for change in ({"n_components": 2, "weights": None, "learn_weights": True},
+                   {"covariance_type": "diag", "covariance": None}):
+        with pytest.raises(ValueError, match="cannot change between fits"):
+            est.set_params(**change).fit(X)
+        est.set_params(n_components=3, covariance_type="fixed", weights=w,
+                       learn_weights=False, covariance=cov)
+    _quiet_fit(est, X)  # negative control: the restored model continues
+
+
+def test_verbose_prints_progress(capsys):
+    X = _blobs(np.random.default_rng(14), n=200)
+    _quiet_fit(GaussianMixtureEM(3, n_init=2, max_iter=20, tol=0, verbose=1,
+                                 verbose_interval=5, random_state=0), X)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:6] == ["Initialization 0", "  Iteration 5", "  Iteration 10",
+                         "  Iteration 15", "  Iteration 20", "Initialization did not converge."]
+    assert lines[6] == "Initialization 1"
+    assert len(lines) == 12
+    _quiet_fit(GaussianMixtureEM(3, max_iter=10, verbose=2, random_state=0), X)
+    lines = capsys.readouterr().out.splitlines()
+    assert "ll change" in lines[1]
+    assert "lower bound" in lines[-1]
+    _quiet_fit(GaussianMixtureEM(3, max_iter=10, random_state=0), X)
+    assert capsys.readouterr().out == ""  # negative control: silent by default
+
+
 # ---------------------------------------------------------------------------
 # The symmetric model: Model 1 can stall at a spurious point, Model 2 does not
 # ---------------------------------------------------------------------------
@@ -334,7 +436,7 @@ def test_too_few_samples_raise():
 def test_degenerate_data_fail_clearly_without_reg_covar(covariance_type):
     # all points equal (and, negative control, the same data with reg_covar > 0 fit)
     X = np.ones((30, 2))
-    with pytest.raises(ValueError, match="Increase reg_covar"):
+    with pytest.raises(ValueError, match="increase reg_covar"):
         GaussianMixtureEM(covariance_type=covariance_type, reg_covar=0).fit(X)
     est = _quiet_fit(GaussianMixtureEM(covariance_type=covariance_type), X)
     assert np.all(np.isfinite(est.means_))
@@ -345,7 +447,7 @@ def test_singular_covariance_without_reg_covar():
     # points on a line in the plane: every full covariance is singular
     t = np.random.default_rng(1).standard_normal(40)
     X = np.c_[t, 2 * t]
-    with pytest.raises(ValueError, match="Increase reg_covar"):
+    with pytest.raises(ValueError, match="increase reg_covar"):
         GaussianMixtureEM(covariance_type="full", reg_covar=0).fit(X)
 
 
@@ -356,10 +458,9 @@ def test_convergence_warning_names_the_remedy():
 
 
 # ---------------------------------------------------------------------------
-# Behaviours of scikit-learn's own GaussianMixture tests, re-checked here:
-# test_gaussian_mixture_n_parameters, test_bic_1d_1component,
-# test_gaussian_mixture_aic_bic, test_sample, test_regularisation,
-# test_max_iter_zero, test_score_samples (unfitted error)
+# Behaviours of scikit-learn's own GaussianMixture tests (which run unchanged in
+# tests/test_sklearn_gaussian_mixture_suite.py), here with our own parameters:
+# known weights, 'fixed' covariances and our defaults
 # ---------------------------------------------------------------------------
 
 
@@ -397,7 +498,7 @@ def test_sklearn_behaviour_sample(covariance_type):
     rng = np.random.default_rng(6)
     X = _blobs(rng, n=600, d=2)
     est = _quiet_fit(GaussianMixtureEM(3, covariance_type=covariance_type, random_state=0), X)
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="at least one sample"):
         est.sample(0)
     Xs, ys = est.sample(20000)
     assert Xs.shape == (20000, 2)
@@ -425,6 +526,38 @@ def test_sklearn_behaviour_max_iter_zero_keeps_the_start():
                             precisions_init=np.stack([np.eye(3)] * 3)).fit(X)
     np.testing.assert_array_equal(est.means_, means)
     assert est.n_iter_ == 0
+
+
+@pytest.mark.parametrize("covariance_type", FREE_TYPES)
+def test_sklearn_behaviour_full_start_is_not_estimated(covariance_type, monkeypatch):
+    # scikit-learn's test_gaussian_mixture_all_init_does_not_estimate_gaussian_parameters
+    # and test_gaussian_mixture_precisions_init (private API there): with weights, means
+    # and precisions given nothing is estimated from initial responsibilities, and the
+    # given precisions are the start
+    X = _blobs(np.random.default_rng(8), n=90)
+    scale = np.array([0.5, 1.25, 2.0])
+    P = {"full": scale[:, None, None] * (np.eye(3) + 0.3),  # eigenvalues 1, 1, 1.9
+         "tied": np.eye(3) + 0.3,
+         "diag": scale[:, None] * [1.0, 2.0, 3.0],
+         "spherical": scale}[covariance_type]
+    start = {"weights": [0.2, 0.3, 0.5], "means_init": X[:3], "precisions_init": P,
+             "covariance_type": covariance_type, "max_iter": 0}
+    est = GaussianMixtureEM(3, **start).fit(X)
+    matrices = covariance_type in ("full", "tied")
+    U = est.precisions_cholesky_
+    np.testing.assert_allclose(U @ np.swapaxes(U, -1, -2) if matrices else U**2, P,
+                               rtol=1e-13)
+    np.testing.assert_allclose(est.precisions_, P, rtol=1e-13)
+    np.testing.assert_allclose(est.covariances_, np.linalg.inv(P) if matrices else 1 / P,
+                               rtol=1e-13)
+
+    def no_resp(*args):
+        raise AssertionError("initial responsibilities computed")
+
+    monkeypatch.setattr(GaussianMixtureEM, "_initial_resp", no_resp)
+    _quiet_fit(GaussianMixtureEM(3, **{**start, "max_iter": 3}), X)
+    with pytest.raises(AssertionError, match="responsibilities"):  # negative control
+        GaussianMixtureEM(3, **{**start, "precisions_init": None}).fit(X)
 
 
 def test_sklearn_behaviour_unfitted():
