@@ -16,7 +16,12 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from interpstat._kernels.mixture import em_pass_chol, em_pass_diag, symmetric_restarts
+from interpstat._kernels.mixture import (
+    em_pass_chol,
+    em_pass_diag,
+    general_restarts,
+    symmetric_restarts,
+)
 
 __all__ = ["GaussianMixtureEM", "RestartsResult", "em_restarts"]
 
@@ -1287,9 +1292,6 @@ def _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
 
 
 def _general_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
-    # imported here so that the module's import block stays as it is
-    from interpstat._kernels.mixture import general_restarts
-
     n, d = X.shape
     means = np.asarray(inits, dtype=np.float64)
     if means.ndim != 3 or means.shape[2] != d or means.shape[1] < 1:

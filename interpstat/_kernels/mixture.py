@@ -36,6 +36,7 @@ __all__ = [
     "CHUNK",
     "em_pass_chol",
     "em_pass_diag",
+    "general_restarts",
     "n_chunks",
     "symmetric_restarts",
 ]
