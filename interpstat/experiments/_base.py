@@ -435,6 +435,7 @@ class Reproduction:
         metrics = [metric for _, metric in points]
         stats = {key: np.empty(len(points)) for key in _SUMMARY[1:]}
         covered = np.zeros(len(points), dtype=bool)
+        has_ref = np.zeros(len(points), dtype=bool)
         for metric in dict.fromkeys(metrics):
             rows = np.array([i for i, m in enumerate(metrics) if m == metric])
             at = cells[rows]
@@ -446,6 +447,7 @@ class Reproduction:
             reference = np.full(result.n_cells, np.nan)
             reference[at] = curves[self.reference][rows]
             covered[rows] = result.covers(reference, metric, level, method=design.interval)[at]
+            has_ref[rows] = np.isfinite(reference[at])
         frame = grid.copy()
         frame.insert(0, "design", design.name)
         frame["n_reps"] = design.n_reps
@@ -453,7 +455,9 @@ class Reproduction:
             frame[key] = values
         for name in curve_names:
             frame[name] = curves.get(name, np.nan)
-        frame["covered"] = covered
+        # a point without a reference value (a simulation-only curve) is neither
+        # covered nor missed: <NA>, left out of the coverage counts
+        frame["covered"] = pd.array(np.where(has_ref, covered, None), dtype="boolean")
         return frame
 
     def theory_frame(self, spec):
@@ -596,13 +600,14 @@ class Reproduction:
             "",
             f"## Coverage of the {ref} curve",
             "",
-            f"| design | grid points | CI covers {ref} | share |",
-            "|---|---|---|---|",
+            f"| design | grid points | with a {ref} value | CI covers {ref} | share |",
+            "|---|---|---|---|---|",
         ]
         for design in designs:
             covered = frame.covered[frame.design == design.name]
-            k, m = int(covered.sum()), len(covered)
-            lines.append(f"| {design.name} | {m} | {k} | {k / m:.0%} |")
+            m, r, k = len(covered), int(covered.notna().sum()), int(covered.sum())
+            share = f"{k / r:.0%}" if r else "—"
+            lines.append(f"| {design.name} | {m} | {r} | {k} | {share} |")
         note = f"; {self.coverage_note}" if self.coverage_note else "."
         lines += ["", f"With a correct curve about {level:.0%} of points are covered{note}"]
 
@@ -628,7 +633,7 @@ class Reproduction:
                 f"{row['sim_mean']:.4g}",
                 f"[{row['ci_low']:.4g}, {row['ci_high']:.4g}]",
                 *(_format_curve(row[name]) for name in curve_names),
-                "yes" if row["covered"] else "no",
+                "—" if pd.isna(row["covered"]) else ("yes" if row["covered"] else "no"),
             ]
             lines.append("| " + " | ".join(cells) + " |")
         lines += ["", "Files: `results.csv` (this table), `figure.png`.", ""]

@@ -340,8 +340,9 @@ REPRODUCTION = _SpuriousReproduction(
     reference="exact",
     columns={"k": ("k", None)},
     coverage_note=(
-        "the failure rates have a reference value only at k = 2 (0), so their rows for k ≥ 3 "
-        "count as not covered; the init-miss rows test the closed form."
+        "the failure rates have a reference value only at k = 2 (0); their rows for k ≥ 3 "
+        "(simulation only) are marked — and not counted; the init-miss rows test the "
+        "closed form."
     ),
     appendix=lambda spec, frame: _FIGURE_GUIDE,
 )

@@ -264,7 +264,7 @@ def test_report_states_level_and_coverage(toy_run):
     report = toy_run["report"].read_text(encoding="utf-8")
     frame = toy_run["frame"]
     k = int(frame[frame.design == "mean"].covered.sum())
-    assert f"| mean | 30 | {k} | {k / 30:.0%} |" in report
+    assert f"| mean | 30 | 30 | {k} | {k / 30:.0%} |" in report
     assert "mean: 40 replicates per point, 90% Student-t intervals" in report
     assert "rate: 40 replicates per point, 90% Wilson intervals" in report
     assert "- shift = 0.0" in report
@@ -278,6 +278,32 @@ def test_report_states_level_and_coverage(toy_run):
     assert with_line == (
         "With a correct curve about 90% of points are covered; nothing is heavy-tailed here."
     )
+
+
+def test_points_without_reference_are_neither_covered_nor_missed(tmp_path):
+    # a simulation-only point (reference NaN) is <NA> in the frame, "—" in the
+    # report table and left out of the coverage counts
+    import dataclasses
+
+    def designs(s):
+        mean, rate = toy_designs(s)
+        rate = dataclasses.replace(
+            rate,
+            theory=lambda pts: {"exact": np.where(pts.prob == 0.3, np.nan, pts.prob)},
+        )
+        return [mean, rate]
+
+    out = toy(designs).run(tmp_path, mode="quick", random_state=0, progress=False)
+    rate = out["frame"][out["frame"].design == "rate"]
+    assert rate.covered.isna().tolist() == [False, False, True, False, False, False]
+    k = int(rate.covered.sum())
+    report = out["report"].read_text(encoding="utf-8")
+    assert f"| rate | 6 | 5 | {k} | {k / 5:.0%} |" in report
+    assert "| rate |  | 0.3 | " in report
+    row = next(line for line in report.splitlines() if line.startswith("| rate |  | 0.3 | "))
+    assert row.endswith("| — |")
+    written = pd.read_csv(out["csv"])
+    assert written.covered.isna().sum() == 1
 
 
 def test_report_appendix_follows_the_table(toy_run):
