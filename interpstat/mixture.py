@@ -512,7 +512,8 @@ class GaussianMixtureEM(DensityMixin, BaseEstimator):
 
     See Also
     --------
-    em_restarts : Many starts of the symmetric model in one parallel kernel.
+    em_restarts : Many starts of the known-covariance model (symmetric or k
+        components) in one parallel kernel.
     sklearn.mixture.GaussianMixture : The same EM with learned weights only.
 
     Notes
