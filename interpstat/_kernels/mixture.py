@@ -114,7 +114,7 @@ def _taylor_q(r):
     return p * r + 1.0
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _exp_nonpos(x, out, tbuf, sbuf):
     """``out[i] = exp(x[i])`` for ``x[i] <= 0`` (or NaN), in loops LLVM vectorises.
 
@@ -152,7 +152,7 @@ def _exp_nonpos(x, out, tbuf, sbuf):
         out[i] = (out[i] * sbuf[i]) * tbuf[i]
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _sum4(v, m):
     """``sum(v[:m])`` in four interleaved partial sums: the additions overlap,
     and the order is fixed (independent of threads)."""
@@ -168,7 +168,7 @@ def _sum4(v, m):
     return (a0 + a1) + (a2 + a3)
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _dot4(u, v, m):
     """``sum(u[:m] * v[:m])`` in the order of :func:`_sum4`."""
     m4 = m - m % 4
@@ -183,7 +183,7 @@ def _dot4(u, v, m):
     return (a0 + a1) + (a2 + a3)
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _load_block(X, b0, m, xt):
     """Rows ``b0 .. b0 + m`` of ``X`` into the columns of ``xt`` (float64), so
     that the loops over rows that follow are unit-stride and vectorise."""
@@ -193,7 +193,7 @@ def _load_block(X, b0, m, xt):
             xt[j, i] = np.float64(X[b0 + i, j])
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm, mx, tot, w1, w2, w3):
     """Log-sum-exp of the block ``lp[:, :m]`` (log-weight plus log-density of
     each component, rows along the second axis); returns ``acc_ll`` plus the
@@ -240,7 +240,7 @@ def _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm, mx, tot, w1, w2,
     return acc_ll
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
     # As _chunk_diag, with the full triangular factors: y = (x - m_k)^T U_k.
     n, d = X.shape
@@ -311,14 +311,14 @@ def _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, 
                     s2[c, k, j, jj] = a_s2[k, j, jj]
 
 
-@jit(parallel=True)
+@jit(parallel=True, fastmath={"contract"})
 def _pass_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm):
     for c in numba.prange(ll.shape[0]):
         _chunk_chol(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
     return ll
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _pass_chol_serial(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_resp,
                       log_norm):
     # one chunk: no thread launch (it costs more than the work for small n)
@@ -327,7 +327,7 @@ def _pass_chol_serial(X, means, prec_t, log_const, moments, ll, nk, s1, s2, log_
     return ll
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c):
     # Sub-blocks of _SUB rows, transposed into xt, so that every loop over rows
     # is unit-stride and vectorises (the exponentials through _exp_nonpos);
@@ -406,14 +406,14 @@ def _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_res
                 s2[c, k, j] = a_s2[k, j]
 
 
-@jit(parallel=True)
+@jit(parallel=True, fastmath={"contract"})
 def _pass_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm):
     for c in numba.prange(ll.shape[0]):
         _chunk_diag(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp, log_norm, c)
     return ll
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _pass_diag_serial(X, means, prec_chol, log_const, moments, ll, nk, s1, s2, log_resp,
                       log_norm):
     # one chunk: no thread launch (it costs more than the work for small n)
