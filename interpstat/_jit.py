@@ -13,7 +13,9 @@ __all__ = ["cache_enabled", "jit", "num_threads"]
 #: gives numpy semantics (inf/nan) for division by zero instead of raising, and
 #: lets numba vectorise divisions.  There is deliberately no blanket fastmath:
 #: its "nnan"/"ninf" flags let LLVM assume no NaN or inf, which silently breaks
-#: code that produces or tests for them.
+#: code that produces or tests for them.  A kernel may ask for
+#: ``fastmath={"contract"}`` alone (fusing ``a * b + c`` into one FMA, which
+#: only removes a rounding), as the EM passes do.
 _BASE_OPTIONS = {"nogil": True, "error_model": "numpy"}
 
 _lock = threading.Lock()
