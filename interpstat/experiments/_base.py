@@ -600,7 +600,7 @@ class Reproduction:
             "",
             f"## Coverage of the {ref} curve",
             "",
-            f"| design | grid points | with a {ref} value | CI covers {ref} | share |",
+            f"| design | grid points | with a reference value | CI covers {ref} | share |",
             "|---|---|---|---|---|",
         ]
         for design in designs:
