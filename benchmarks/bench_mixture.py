@@ -9,6 +9,14 @@ and precisions, ``tol=0``) on the same data, interleaved round by round;
 ``SymmetricRestarts`` times ``em_restarts`` on the symmetric known-covariance
 model, ``GeneralRestarts`` on the k-component one against loops of single
 fits.  The machine is shared, so the numbers are indicative.
+
+Every timed call starts after a pause (``--pause``, 0.3 s): OpenBLAS's
+worker threads keep spinning for roughly 0.05-0.1 s after a BLAS call, and a
+parallel kernel started in that window shares the cores with them (measured:
+one of our EM iterations at n = 1e5, d = 10, k = 5, diag took 6.1 ms after an
+idle pause, 11.2 ms right after a 600 x 600 matmul).  Without the pause each
+peer's time would include the other's leftover threads; ``--pause 0`` shows
+the back-to-back numbers.
 """
 
 import argparse
@@ -135,11 +143,12 @@ class GeneralRestarts:
                                 tol=0.0).fit(self.X)
 
 
-def _interleaved(bench, param, methods, repeat):
+def _interleaved(bench, param, methods, repeat, pause=0.3):
     bench.setup(param)
     times = {m: [] for m in methods}
     for _ in range(repeat):
         for m in methods:
+            time.sleep(pause)  # let the previous call's spinning BLAS threads go idle
             t0 = time.perf_counter()
             getattr(bench, m)(param)
             times[m].append(time.perf_counter() - t0)
@@ -152,16 +161,20 @@ def main(argv=None):
     parser.add_argument("--restart-repeat", type=int, default=3,
                         help="runs of each em_restarts benchmark (medians; about 10 s each)")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
+    parser.add_argument("--pause", type=float, default=0.3,
+                        help="seconds of idle before each timed call (see the module docstring)")
     args = parser.parse_args(argv)
     import os
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     restart_repeat = args.repeat if args.quick else args.restart_repeat
-    print(f"medians of {args.repeat} interleaved runs ({restart_repeat} for em_restarts)")
+    print(f"medians of {args.repeat} interleaved runs ({restart_repeat} for em_restarts), "
+          f"{args.pause:g} s idle before each")
     ok = True
     for n, d, k, ct in EMIteration.params:
         param = (2000 if args.quick else n, d, k, ct)
-        med = _interleaved(EMIteration(), param, ["time_ours", "time_sklearn"], args.repeat)
+        med = _interleaved(EMIteration(), param, ["time_ours", "time_sklearn"], args.repeat,
+                           args.pause)
         ratio = med["time_sklearn"] / med["time_ours"]
         print(f"EM iteration, n={param[0]}, d={d}, k={k}, {ct}: ours "
               f"{1e3 * med['time_ours'] / N_ITER:7.2f} ms, sklearn "
@@ -171,7 +184,7 @@ def main(argv=None):
     n, d, R = SymmetricRestarts.params[0]
     param = (1000, d, 50) if args.quick else (n, d, R)
     med = _interleaved(SymmetricRestarts(), param, ["time_model1", "time_model2"],
-                       restart_repeat)
+                       restart_repeat, args.pause)
     for m in ("time_model1", "time_model2"):
         print(f"em_restarts {m[5:]}, n={param[0]}, d={d}, {param[2]} restarts x 200 "
               f"iterations: {med[m]:7.2f} s   (target < 10)")
@@ -180,7 +193,7 @@ def main(argv=None):
     param = (1000, d, k, 20) if args.quick else (n, d, k, R)
     med = _interleaved(GeneralRestarts(), param, ["time_restarts", "time_loop_ours",
                                                   "time_loop_sklearn_spherical"],
-                       restart_repeat)
+                       restart_repeat, args.pause)
     scale = param[3] / GeneralRestarts.peer_restarts
     ours = med["time_restarts"]
     loop = med["time_loop_ours"] * scale
