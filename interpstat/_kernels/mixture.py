@@ -194,21 +194,16 @@ def _load_block(X, b0, m, xt):
 
 
 @jit(fastmath={"contract"})
-def _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm, mx, tot, w1, w2, w3):
-    """Log-sum-exp of the block ``lp[:, :m]`` (log-weight plus log-density of
-    each component, rows along the second axis); returns ``acc_ll`` plus the
-    row log-likelihoods (added one by one, the order of a running sum over the
-    chunk) and leaves the responsibilities in ``ex[:, :m]``.
+def _shifted_exp(lp, ex, m, mx, tot, w1, w2, w3):
+    """``ex[k, :m] = exp(lp[k, :m] - mx)`` with ``mx`` the row maxima of the
+    block ``lp[:, :m]`` (rows along the second axis), and ``tot`` the row sums
+    of ``ex`` (in ``[1, K]``: the largest term is ``exp(0) = 1``).
 
-    Each row is shifted by its maximum before the (vectorised) exponentials,
-    so that components far apart or with tiny variances do not underflow the
-    sum; the responsibilities are ``exp(lp - max) / sum`` (no second exp).
-    ``log_resp`` and ``log_norm`` (rows ``b0 ..``) are written when they are
-    not empty; ``mx, tot, w1, w2, w3`` are scratch rows.
+    The shift keeps components far apart or with tiny variances from
+    underflowing the sum; the exponentials are vectorised
+    (:func:`_exp_nonpos`).  ``w1, w2, w3`` are scratch rows.
     """
     K = lp.shape[0]
-    want_resp = log_resp.shape[0] > 0
-    want_norm = log_norm.shape[0] > 0
     for i in range(m):
         mx[i] = lp[0, i]
     for k in range(1, K):
@@ -224,6 +219,23 @@ def _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm, mx, tot, w1, w2,
         exk = ex[k]
         for i in range(m):
             tot[i] += exk[i]
+
+
+@jit(fastmath={"contract"})
+def _normalise_block(acc_ll, lp, ex, m, b0, log_resp, log_norm, mx, tot, w1, w2, w3):
+    """Log-sum-exp of the block ``lp[:, :m]`` (log-weight plus log-density of
+    each component, rows along the second axis); returns ``acc_ll`` plus the
+    row log-likelihoods (added one by one, the order of a running sum over the
+    chunk) and leaves the responsibilities in ``ex[:, :m]``.
+
+    The responsibilities are ``exp(lp - max) / sum`` (:func:`_shifted_exp`;
+    no second exp).  ``log_resp`` and ``log_norm`` (rows ``b0 ..``) are
+    written when they are not empty; ``mx, tot, w1, w2, w3`` are scratch rows.
+    """
+    K = lp.shape[0]
+    want_resp = log_resp.shape[0] > 0
+    want_norm = log_norm.shape[0] > 0
+    _shifted_exp(lp, ex, m, mx, tot, w1, w2, w3)
     for i in range(m):
         lse = mx[i] + math.log(tot[i])
         acc_ll += lse
@@ -775,7 +787,7 @@ def symmetric_restarts(X, theta, w, learn_w, max_iter, tol):
 _NK_GUARD = 10.0 * np.finfo(np.float64).eps
 
 
-@jit()
+@jit(fastmath={"contract"})
 def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
     """One pass of the k-component identity-covariance model.
 
@@ -804,7 +816,6 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
     ll = 0.0
     for lo in range(0, n, _BLOCK):
         m = min(n, lo + _BLOCK) - lo
-        m4 = m - m % 4
         for k in range(K):
             q = lp[k]
             for i in range(m):
@@ -818,33 +829,9 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
             lwk = lw[k]
             for i in range(m):
                 q[i] = lwk - 0.5 * q[i]
-        for i in range(m):
-            mx[i] = lp[0, i]
-        for k in range(1, K):
-            lk = lp[k]
-            for i in range(m):
-                v = lk[i]
-                mx[i] = v if v > mx[i] else mx[i]
-        for i in range(m):
-            tot[i] = 0.0
-        for k in range(K):
-            lk = lp[k]
-            for i in range(m):
-                w1[i] = lk[i] - mx[i]
-            _exp_nonpos(w1[:m], ex[k], w2, w3)
-            exk = ex[k]
-            for i in range(m):
-                tot[i] += exk[i]
+        _shifted_exp(lp, ex, m, mx, tot, w1, w2, w3)
         if want_ll:
-            l0 = l1 = l2 = l3 = 0.0
-            for i in range(0, m4, 4):
-                l0 += mx[i]
-                l1 += mx[i + 1]
-                l2 += mx[i + 2]
-                l3 += mx[i + 3]
-            for i in range(m4, m):
-                l0 += mx[i]
-            ll += (l0 + l1) + (l2 + l3)
+            ll += _sum4(mx, m)
             for g0 in range(0, m, group):
                 g1 = min(m, g0 + group)
                 g4 = g1 - (g1 - g0) % 4
@@ -863,32 +850,15 @@ def _gen_pass(XT, mu, lw, want_ll, group, nk, s1, lp, ex, mx, tot, w1, w2, w3):
             r = ex[k]
             for i in range(m):
                 r[i] *= w1[i]  # exp(lp_ik - lse_i) without a second exp
-            n0 = n1 = n2 = n3 = 0.0
-            for i in range(0, m4, 4):
-                n0 += r[i]
-                n1 += r[i + 1]
-                n2 += r[i + 2]
-                n3 += r[i + 3]
-            for i in range(m4, m):
-                n0 += r[i]
-            nk[k] += (n0 + n1) + (n2 + n3)
+            nk[k] += _sum4(r, m)
             for j in range(d):
-                xj = XT[j]
-                f0 = f1 = f2 = f3 = 0.0
-                for i in range(0, m4, 4):
-                    f0 += r[i] * xj[lo + i]
-                    f1 += r[i + 1] * xj[lo + i + 1]
-                    f2 += r[i + 2] * xj[lo + i + 2]
-                    f3 += r[i + 3] * xj[lo + i + 3]
-                for i in range(m4, m):
-                    f0 += r[i] * xj[lo + i]
-                s1[k, j] += (f0 + f1) + (f2 + f3)
+                s1[k, j] += _dot4(r, XT[j, lo:lo + m], m)
     if not want_ll:
         return 0.0
     return ll
 
 
-@jit(parallel=True)
+@jit(parallel=True, fastmath={"contract"})
 def _gen_restarts(XT, log_c, means, weights, learn_w, max_iter, tol, group,
                   lower_bound, log_lik, n_iter, converged):
     d, n = XT.shape
