@@ -6,8 +6,6 @@ probabilities are proportions of converged EM runs from data-point starts,
 with Wilson intervals; each check has a negative control it must reject.
 """
 
-import subprocess
-import sys
 
 import joblib
 import numpy as np
@@ -157,23 +155,6 @@ def test_registry_lists_the_em_reproductions():
     assert el.DESCRIPTION == REGISTRY["em-landscape"].description
     with pytest.raises(ValueError, match="mode"):
         el.REPRODUCTION.spec("huge")
-
-
-def test_list_does_not_import_the_em_modules():
-    code = (
-        "import sys\n"
-        "from interpstat.cli import main\n"
-        "assert main(['list']) == 0\n"
-        "heavy = ['matplotlib', 'statsmodels', 'interpstat.experiments.em_landscape',\n"
-        "         'interpstat.experiments.em_overspecified', 'interpstat.theory']\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    lines = proc.stdout.splitlines()
-    assert lines[-1] == "[]"
-    assert any(line.startswith("em-landscape") for line in lines)
-    assert any(line.startswith("em-overspecified") for line in lines)
 
 
 def test_reproducible_given_seed():

@@ -156,23 +156,3 @@ def test_registry_and_modes():
     assert es.DESCRIPTION == REGISTRY["em-success"].description
     with pytest.raises(ValueError, match="mode"):
         es.REPRODUCTION.spec("huge")
-
-
-def test_list_does_not_import_the_new_modules():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from interpstat.cli import main\n"
-        "assert main(['list']) == 0\n"
-        "heavy = ['matplotlib', 'interpstat.experiments.em_success',\n"
-        "         'interpstat.experiments.em_spurious_k3', 'interpstat.mixture']\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    lines = proc.stdout.splitlines()
-    assert lines[-1] == "[]"
-    assert any(line.startswith("em-success") for line in lines)
-    assert any(line.startswith("em-spurious-k3") for line in lines)
