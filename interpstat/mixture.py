@@ -1245,15 +1245,50 @@ def em_restarts(X, inits, *, weights=None, learn_weights=True, symmetric=True,
     if not isinstance(tol, Real) or math.isnan(tol):
         raise ValueError(f"tol must be a real number, got {tol!r}.")
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=2)
-    d = X.shape[1]
-    L = _whitening(covariance, d)
+    n, d = X.shape
     if symmetric:
-        return _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol)
-    return _general_restarts(X, inits, weights, learn_weights, L, max_iter, tol)
+        starts, w = _symmetric_starts(inits, weights, d)
+    else:
+        starts, w = _general_starts(inits, weights, n, d)
+    # a known covariance L L^T: EM runs on the whitened data L^{-1} x (it is
+    # equivariant under the map), and the results are mapped back
+    L = _whitening(covariance, d)
+    if L is not None:
+        X = scipy.linalg.solve_triangular(L, X.T.astype(np.float64), lower=True).T
+        starts = scipy.linalg.solve_triangular(L, starts.reshape(-1, d).T, lower=True).T
+    # the kernels overwrite the starts and weights with the final values
+    starts = np.ascontiguousarray(starts).reshape(len(w), -1, d)
+    if symmetric:
+        theta, w1 = np.ascontiguousarray(starts[:, 0]), np.ascontiguousarray(w[:, 0])
+        lower_bound, log_lik, n_iter, converged = symmetric_restarts(
+            np.ascontiguousarray(X), theta, w1, learn_weights, max_iter, tol
+        )
+        means = np.stack([theta, -theta], axis=1)
+        if learn_weights:  # held weights are returned as given (1 - w1 may differ by 1 ulp)
+            w = np.stack([w1, 1.0 - w1], axis=1)
+    else:
+        means = starts
+        lower_bound, log_lik, n_iter, converged = general_restarts(
+            X, means, w, learn_weights, max_iter, tol
+        )
+        if not (np.all(np.isfinite(means)) and np.all(np.isfinite(w))):
+            raise ValueError("EM produced non-finite parameters; scale the data.")
+    if L is not None:
+        log_det = float(np.log(np.diag(L)).sum())
+        means = means @ L.T
+        lower_bound, log_lik = lower_bound - log_det, log_lik - log_det
+    return RestartsResult(
+        means=means,
+        weights=w,
+        log_likelihood=log_lik,
+        lower_bound=lower_bound,
+        n_iter=n_iter,
+        converged=converged,
+    )
 
 
-def _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
-    d = X.shape[1]
+def _symmetric_starts(inits, weights, d):
+    """Starting ``theta`` as an (R, 1, d) array and the (R, 2) weights, checked."""
     inits = np.asarray(inits, dtype=np.float64)
     if inits.ndim == 3:
         if inits.shape[1:] != (2, d) or not np.allclose(inits[:, 0], -inits[:, 1],
@@ -1264,37 +1299,12 @@ def _symmetric_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
         raise ValueError(f"inits must have shape (n_restarts, {d}), got {inits.shape}.")
     if not np.all(np.isfinite(inits)):
         raise ValueError("inits must be finite.")
-    R = inits.shape[0]
-    known = _restart_weights(weights, R, 2)
-    w = np.ascontiguousarray(known[:, 0])
-    log_det = 0.0
-    theta = np.array(inits)
-    if L is not None:
-        X = scipy.linalg.solve_triangular(L, X.T.astype(np.float64), lower=True).T
-        theta = scipy.linalg.solve_triangular(L, theta.T, lower=True).T
-        log_det = float(np.log(np.diag(L)).sum())
-    Xc = np.ascontiguousarray(X)
-    theta = np.ascontiguousarray(theta)
-    lower_bound, log_lik, n_iter, converged = symmetric_restarts(
-        Xc, theta, w, learn_weights, max_iter, tol
-    )
-    if L is not None:
-        theta = (L @ theta.T).T
-        lower_bound, log_lik = lower_bound - log_det, log_lik - log_det
-    return RestartsResult(
-        means=np.stack([theta, -theta], axis=1),
-        # held weights are returned as given (1 - w[0] may differ from w[1] by 1 ulp)
-        weights=np.stack([w, 1.0 - w], axis=1) if learn_weights else known,
-        log_likelihood=log_lik,
-        lower_bound=lower_bound,
-        n_iter=n_iter,
-        converged=converged,
-    )
+    return np.array(inits)[:, None, :], _restart_weights(weights, inits.shape[0], 2)
 
 
-def _general_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
-    n, d = X.shape
-    means = np.asarray(inits, dtype=np.float64)
+def _general_starts(inits, weights, n, d):
+    """Starting means as an (R, k, d) array and the (R, k) weights, checked."""
+    means = np.array(inits, dtype=np.float64)
     if means.ndim != 3 or means.shape[2] != d or means.shape[1] < 1:
         raise ValueError(
             f"With symmetric=False, inits must hold starting means of shape "
@@ -1307,29 +1317,4 @@ def _general_restarts(X, inits, weights, learn_weights, L, max_iter, tol):
         raise ValueError(
             f"Expected n_samples >= n_components, got n_samples = {n} and n_components = {k}."
         )
-    w = _restart_weights(weights, R, k)
-    log_det = 0.0
-    if L is None:
-        means = np.array(means, order="C")
-    else:
-        X = scipy.linalg.solve_triangular(L, X.T.astype(np.float64), lower=True).T
-        means = np.ascontiguousarray(
-            scipy.linalg.solve_triangular(L, means.reshape(-1, d).T, lower=True).T
-        ).reshape(R, k, d)
-        log_det = float(np.log(np.diag(L)).sum())
-    lower_bound, log_lik, n_iter, converged = general_restarts(
-        X, means, w, learn_weights, max_iter, tol
-    )
-    if not (np.all(np.isfinite(means)) and np.all(np.isfinite(w))):
-        raise ValueError("EM produced non-finite parameters; scale the data.")
-    if L is not None:
-        means = means @ L.T
-        lower_bound, log_lik = lower_bound - log_det, log_lik - log_det
-    return RestartsResult(
-        means=means,
-        weights=w,
-        log_likelihood=log_lik,
-        lower_bound=lower_bound,
-        n_iter=n_iter,
-        converged=converged,
-    )
+    return means, _restart_weights(weights, R, k)
